@@ -1,0 +1,50 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Dependency direction (DESIGN.md): the CLI calls the engines, the engines call the pure core.
+// QuorumKit (the core) imports neither Z3 nor any parser: it is the reference the SMT engine is
+// tested against.
+let package = Package(
+  name: "bqs-verify",
+  products: [
+    .executable(name: "bqs-verify", targets: ["bqs-verify"]),
+    .library(name: "QuorumKit", targets: ["QuorumKit"]),
+    .library(name: "Z3Kit", targets: ["Z3Kit"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+  ],
+  targets: [
+    // Z3 from Debian's libz3-dev, found through pkg-config "z3".
+    .systemLibrary(
+      name: "CZ3",
+      pkgConfig: "z3",
+      providers: [.apt(["libz3-dev"])]
+    ),
+    // A small, reference-counted Swift layer over the Z3 C API.
+    .target(name: "Z3Kit", dependencies: ["CZ3"]),
+    // Pure Swift: server sets, fail-prone systems, quorum systems, properties, criteria.
+    .target(name: "QuorumKit"),
+    // Spec files (YAML or JSON) into QuorumKit values, with file:line diagnostics.
+    .target(
+      name: "QuorumSpec",
+      dependencies: ["QuorumKit", .product(name: "Yams", package: "Yams")]
+    ),
+    // Z3 encoders: the family reduction, threshold arithmetic, cover searches.
+    .target(name: "QuorumSMT", dependencies: ["QuorumKit", "Z3Kit"]),
+    .executableTarget(
+      name: "bqs-verify",
+      dependencies: [
+        "QuorumKit", "QuorumSpec", "QuorumSMT", "Z3Kit",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(name: "Z3KitTests", dependencies: ["Z3Kit"]),
+    .testTarget(name: "QuorumKitTests", dependencies: ["QuorumKit"]),
+    .testTarget(name: "QuorumSpecTests", dependencies: ["QuorumSpec", "QuorumKit"]),
+    .testTarget(name: "QuorumSMTTests", dependencies: ["QuorumSMT", "QuorumKit", "Z3Kit"]),
+    .testTarget(name: "BQSVerifyTests", dependencies: ["bqs-verify"]),
+  ],
+  swiftLanguageModes: [.v5]
+)
