@@ -1,1 +1,0 @@
-import Z3Kit

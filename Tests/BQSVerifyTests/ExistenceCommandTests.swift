@@ -1,0 +1,104 @@
+import Foundation
+import XCTest
+
+/// End-to-end: the real command line, its output and its exit codes.
+final class ExistenceCommandTests: XCTestCase {
+  func testOpaqueNineTwoIsNone() throws {
+    let r = try CommandRunner.run(["opaque", "--n", "9", "--f", "2"])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    let first = r.stdout.split(separator: "\n").first.map(String.init)
+    XCTAssertEqual(
+      first,
+      "none: no opaque masking quorum system exists for B = all 2-subsets of 9 servers — n = 9 < 5f = 10 (Theorem 5.13)"
+    )
+    XCTAssertTrue(r.stdout.contains("threshold arithmetic: none"))
+    XCTAssertTrue(r.stdout.contains("family reduction: none"))
+  }
+
+  func testOpaqueTenTwoExistsWithWitness() throws {
+    let r = try CommandRunner.run(["opaque", "--n", "10", "--f", "2"])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    XCTAssertTrue(r.stdout.hasPrefix("exists: an opaque masking quorum system exists for B = all 2-subsets of 10 servers — n = 10 >= 5f = 10 (Theorem 5.13)\n"), r.stdout)
+    XCTAssertTrue(r.stdout.contains("witness: the threshold construction of Example 5.12, every 8-subset of the 10 servers"))
+    XCTAssertTrue(r.stdout.contains("re-checked by enumeration"))
+  }
+
+  func testLargeMaskingAnswersArithmetically() throws {
+    let r = try CommandRunner.run(["masking", "--n", "1000000", "--f", "249999"])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    XCTAssertTrue(r.stdout.hasPrefix("exists: "), r.stdout)
+    XCTAssertTrue(r.stdout.contains("every 749999-subset of the 1000000 servers"), r.stdout)
+  }
+
+  func testExpectMismatchExitsOne() throws {
+    let r = try CommandRunner.run(["dissemination", "--n", "6", "--f", "2", "--expect", "exists"])
+    XCTAssertEqual(r.status, 1)
+    XCTAssertTrue(r.stdout.hasPrefix("none: "))
+  }
+
+  func testTimeoutIsUnknownExitThree() throws {
+    let r = try CommandRunner.run(["opaque", "--n", "9", "--f", "2", "--timeout", "0.000000001"])
+    XCTAssertEqual(r.status, 3, r.stdout + r.stderr)
+    XCTAssertTrue(r.stdout.hasPrefix("unknown: "), r.stdout)
+  }
+
+  func testBadInputIsOneLineExitTwo() throws {
+    let cases: [([String], String)] = [
+      (["opaque", "--n", "3", "--f", "3"], "error: --f must be smaller than --n (got n = 3, f = 3): some server must be correct\n"),
+      (["opaque", "--n", "0", "--f", "0"], "error: --n must be at least 1 (got 0)\n"),
+      (["opaque", "--n", "5", "--f", "-1"], "error: --f must be at least 0 (got -1)\n"),
+      (["masking", "--n", "5"], "error: give --n N and --f F (a threshold fail-prone system), or --spec FILE\n"),
+      (["masking", "--spec", "/nonexistent.yaml"], ""),
+    ]
+    for (args, expected) in cases {
+      let r = try CommandRunner.run(args)
+      XCTAssertEqual(r.status, 2, "\(args): \(r.stdout) \(r.stderr)")
+      XCTAssertEqual(r.stdout, "", "\(args)")
+      let firstLine = r.stderr.split(separator: "\n").first.map { String($0) + "\n" }
+      if !expected.isEmpty { XCTAssertEqual(firstLine, expected, "\(args)") }
+      XCTAssertTrue(r.stderr.hasPrefix("error: "), r.stderr)
+    }
+  }
+
+  func testJSONIsStableApartFromTimes() throws {
+    let a = try CommandRunner.run(["masking", "--n", "9", "--f", "2", "--json"])
+    let b = try CommandRunner.run(["masking", "--n", "9", "--f", "2", "--json"])
+    XCTAssertEqual(a.status, 0)
+    let strip = { (s: String) in
+      s.replacingOccurrences(of: #""seconds" : [0-9.e-]+"#, with: "\"seconds\" : 0", options: .regularExpression)
+    }
+    XCTAssertEqual(strip(a.stdout), strip(b.stdout))
+    let object = try JSONSerialization.jsonObject(with: Data(a.stdout.utf8)) as? [String: Any]
+    XCTAssertEqual(object?["verdict"] as? String, "exists")
+    XCTAssertEqual(object?["class"] as? String, "masking")
+  }
+
+  /// The emitted SMT-LIB2 is answered the same way by the z3 and cvc5 binaries.
+  func testEmittedSMTLIB2ReplaysInOtherSolvers() throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("bqs-opaque-9-2.smt2").path
+    let r = try CommandRunner.run(["opaque", "--n", "9", "--f", "2", "--emit-smt2", path])
+    XCTAssertEqual(r.status, 0)
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    let answers = text.split(separator: "\n").filter { $0.hasPrefix("; z3 answered: ") }.map {
+      String($0.dropFirst("; z3 answered: ".count).prefix { $0 != ";" })
+    }
+    XCTAssertGreaterThanOrEqual(answers.count, 3)
+    var ran = 0
+    for solver in ["/usr/bin/z3", "/usr/bin/cvc5"] where FileManager.default.isExecutableFile(atPath: solver) {
+      let p = Process()
+      p.executableURL = URL(fileURLWithPath: solver)
+      p.arguments = solver.hasSuffix("cvc5") ? ["--lang=smt2", path] : [path]
+      let out = Pipe()
+      p.standardOutput = out
+      p.standardError = Pipe()
+      try p.run()
+      let data = out.fileHandleForReading.readDataToEndOfFile()
+      p.waitUntilExit()
+      let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+        .filter { ["sat", "unsat", "unknown"].contains($0) }
+      XCTAssertEqual(lines, answers, "\(solver) disagrees")
+      ran += 1
+    }
+    if ran == 0 { throw XCTSkip("neither /usr/bin/z3 nor /usr/bin/cvc5 is installed (apt-get install z3 cvc5)") }
+  }
+}
