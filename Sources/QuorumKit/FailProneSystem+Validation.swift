@@ -12,7 +12,8 @@ extension FailProneSystem {
     guard n >= 1 else { throw InputError("n must be at least 1 (got n = \(n))") }
     guard f >= 0 else { throw InputError("f must be at least 0 (got f = \(f))") }
     guard f < n else {
-      throw InputError("f must be smaller than n (got n = \(n), f = \(f)): some server must be correct")
+      throw InputError(
+        "f must be smaller than n (got n = \(n), f = \(f)): some server must be correct")
     }
     return FailProneSystem(uncheckedUniverse: universe, kind: .threshold(f: f))
   }
@@ -27,18 +28,27 @@ extension FailProneSystem {
     let all = universe.all
     for s in sets where !s.isSubset(of: all) {
       throw InputError(
-        "set \(s) names server \(s.subtracting(all).first!) outside the universe of \(universe.count) servers")
+        "set \(s) names server \(s.subtracting(all).first!) outside the universe of \(universe.count) servers"
+      )
     }
     let unique = Array(Set(sets)).sorted()
     if unique.count != sets.count {
       throw InputError("the fail-prone system lists a set twice")
     }
-    // Antichain check, by size: a set can only be contained in a strictly larger one.
-    for (i, a) in unique.enumerated() {
-      for b in unique[(i + 1)...] where a.count < b.count && a.isSubset(of: b) {
-        throw InputError(
-          "fail-prone set \(universe.describe(a)) is contained in \(universe.describe(b)); a fail-prone system lists only maximal sets"
-        )
+    // Antichain check, by size: a set can only be contained in a strictly larger one, and
+    // that one holds every server of it, in particular its rarest. Sets of one size (all
+    // k-subsets, say) need no check.
+    if let smallest = unique.first?.count, smallest != unique.last!.count {
+      var holding = [[ServerSet]](repeating: [], count: universe.count)
+      for b in unique where b.count > smallest { for x in b { holding[x].append(b) } }
+      for a in unique {
+        let candidates =
+          a.isEmpty ? unique : holding[a.min { holding[$0].count < holding[$1].count }!]
+        for b in candidates where a.count < b.count && a.isSubset(of: b) {
+          throw InputError(
+            "fail-prone set \(universe.describe(a)) is contained in \(universe.describe(b)); a fail-prone system lists only maximal sets"
+          )
+        }
       }
     }
     return FailProneSystem(uncheckedUniverse: universe, kind: .explicit(unique))
@@ -55,7 +65,8 @@ extension FailProneSystem {
       guard !b.isEmpty else { throw InputError("a partition block is empty") }
       guard b.isSubset(of: universe.all) else {
         throw InputError(
-          "block \(b) names server \(b.subtracting(universe.all).first!) outside the universe of \(universe.count) servers")
+          "block \(b) names server \(b.subtracting(universe.all).first!) outside the universe of \(universe.count) servers"
+        )
       }
       guard b.isDisjoint(with: seen) else {
         throw InputError(
@@ -65,7 +76,8 @@ extension FailProneSystem {
     }
     guard seen == universe.all else {
       throw InputError(
-        "the partition's blocks miss server \(universe.name(of: universe.all.subtracting(seen).first!))")
+        "the partition's blocks miss server \(universe.name(of: universe.all.subtracting(seen).first!))"
+      )
     }
     return FailProneSystem(uncheckedUniverse: universe, kind: .partition(blocks.sorted()))
   }
@@ -87,7 +99,8 @@ extension FailProneSystem {
         guard !children.isEmpty else { throw InputError("select \(k) out-of [] has no children") }
         guard k >= 0 && k <= children.count else {
           throw InputError(
-            "select \(k) out-of a list of \(children.count): k must be between 0 and \(children.count)")
+            "select \(k) out-of a list of \(children.count): k must be between 0 and \(children.count)"
+          )
         }
         for c in children { try validate(c) }
       }

@@ -84,13 +84,13 @@ public struct ServerSet: Hashable, Comparable, Sendable, Sequence, CustomStringC
 }
 
 extension UInt64 {
-  @usableFromInline var bitReversed: UInt64 {
+  /// The bits in reverse order (bit 0 becomes bit 63): swap neighbours, pairs, nibbles,
+  /// then bytes.
+  @inlinable var bitReversed: UInt64 {
     var x = self
-    var r: UInt64 = 0
-    for _ in 0..<64 {
-      r = (r << 1) | (x & 1)
-      x >>= 1
-    }
-    return r
+    x = ((x >> 1) & 0x5555_5555_5555_5555) | ((x & 0x5555_5555_5555_5555) << 1)
+    x = ((x >> 2) & 0x3333_3333_3333_3333) | ((x & 0x3333_3333_3333_3333) << 2)
+    x = ((x >> 4) & 0x0F0F_0F0F_0F0F_0F0F) | ((x & 0x0F0F_0F0F_0F0F_0F0F) << 4)
+    return x.byteSwapped
   }
 }
