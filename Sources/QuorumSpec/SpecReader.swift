@@ -1,0 +1,710 @@
+import QuorumKit
+import Yams
+
+/// Reads one spec document: composes the YAML node tree with Yams, then walks it, checking
+/// every key and value and reporting each problem at the node it is about.
+final class SpecReader {
+  /// The largest universe accepted.
+  static let maxUniverse = 1_000_000_000
+  /// The most YAML values read from one spec (an alias counts once per use), so that a few
+  /// lines of nested aliases cannot make the reader run for ever.
+  static let maxValues = 1_000_000
+  /// The deepest nesting of `select` accepted.
+  static let maxDepth = 100
+
+  static let topKeys = ["universe", "servers", "fail-prone", "quorums", "class", "description"]
+  static let failProneKeys = ["threshold", "sets", "partition", "select", "out-of"]
+  static let quorumKeys = ["sets", "threshold"]
+  static let selectKeys = ["select", "out-of"]
+
+  let file: String
+  let text: String
+  private lazy var source = SourceText(text)
+  private let maxValues: Int
+  private var remainingValues: Int
+  private var naming = ServerNaming(universe: Universe(count: 0))
+
+  /// A reader for `text`, read from `file`; at most `maxValues` values are read.
+  init(file: String, text: String, maxValues: Int = SpecReader.maxValues) {
+    self.file = file
+    self.text = text
+    self.maxValues = maxValues
+    self.remainingValues = maxValues
+  }
+
+  // MARK: Errors
+
+  private func error(_ message: String, at node: Node) -> InputError {
+    let mark = node.mark
+    return InputError(message, file: file, line: mark?.line, column: mark?.column)
+  }
+
+  private func error(_ message: String, at position: SourcePosition) -> InputError {
+    InputError(message, file: file, line: position.line, column: position.column)
+  }
+
+  /// A core validation error (which has no place) placed at `node`.
+  private func placed(_ error: Error, at node: Node) -> Error {
+    guard var input = error as? InputError else { return error }
+    if input.file == nil && input.line == nil {
+      input.file = file
+      input.line = node.mark?.line
+      input.column = node.mark?.column
+    }
+    return input
+  }
+
+  /// Counts one value read, against ``maxValues``.
+  private func visit(_ node: Node) throws {
+    remainingValues -= 1
+    if remainingValues < 0 {
+      throw error(
+        "the spec is too large: it has more than \(maxValues) values (each use of an alias counts)",
+        at: node)
+    }
+  }
+
+  /// A Yams error as an ``InputError`` at the place libyaml reports.
+  private func converted(_ yamlError: YamlError) -> InputError {
+    switch yamlError {
+    case .scanner(let context, let problem, let mark, _),
+      .parser(let context, let problem, let mark, _),
+      .composer(let context, let problem, let mark, _):
+      if problem == "but found another document" {
+        return InputError(
+          "a spec is a single YAML document, but a second document starts here",
+          file: file, line: mark.line, column: mark.column)
+      }
+      if problem.hasPrefix("Maximum nesting level reached") {
+        return InputError(
+          "lists and mappings are nested too deeply (the YAML parser stops at 1000 levels)",
+          file: file, line: mark.line, column: mark.column)
+      }
+      var message = "invalid YAML: \(problem)"
+      if let context, !context.text.isEmpty {
+        message +=
+          " (\(context.text) that starts at line \(context.mark.line), column \(context.mark.column))"
+      }
+      return InputError(message, file: file, line: mark.line, column: mark.column)
+    case .reader(let problem, let offset, _, _):
+      let position = SourceText.position(ofCharacterOffset: offset ?? 0, in: text)
+      return InputError(
+        "invalid text: \(problem)", file: file, line: position.line, column: position.column)
+    case .duplicatedKeysInMapping(let duplicates, let context):
+      let key = duplicates.first ?? ""
+      let first = SourcePosition(line: context.mark.line, column: context.mark.column)
+      if let second = secondOccurrence(ofKey: key, firstAt: first) {
+        return error("duplicate key '\(key)' (first given at line \(first.line))", at: second)
+      }
+      return error("the key '\(key)' is given more than once in this mapping", at: first)
+    default:
+      return InputError("invalid YAML: \(yamlError)", file: file, line: 1, column: 1)
+    }
+  }
+
+  /// The second occurrence of a duplicated key whose first occurrence is at `first`.
+  ///
+  /// Yams reports a duplicated key at its first occurrence; users need the second one. So the
+  /// first occurrence is renamed (to private-use characters of the same length, keeping every
+  /// column) and the text composed again: the mapping holding the renamed key holds the second
+  /// occurrence. Returns nil if that does not work out (say the key occurs three times).
+  private func secondOccurrence(ofKey key: String, firstAt first: SourcePosition) -> SourcePosition?
+  {
+    var lines = source.lines
+    let row = first.line - 1
+    var column = first.column - 1
+    guard row >= 0, row < lines.count, column >= 0, column < lines[row].count else { return nil }
+    if lines[row][column] == "\"" || lines[row][column] == "'" { column += 1 }
+    let keyScalars = Array(key.unicodeScalars)
+    guard !keyScalars.isEmpty, lines[row][column...].starts(with: keyScalars) else { return nil }
+    let placeholder = [Unicode.Scalar](repeating: "\u{E000}", count: keyScalars.count)
+    lines[row].replaceSubrange(column..<(column + keyScalars.count), with: placeholder)
+    var renamed = ""
+    for (i, line) in lines.enumerated() {
+      if i > 0 { renamed += "\n" }
+      renamed.unicodeScalars.append(contentsOf: line)
+    }
+    guard let root = try? Yams.compose(yaml: renamed) else { return nil }
+    let placeholderKey = String(String.UnicodeScalarView(placeholder))
+    var budget = SpecReader.maxValues
+    func search(_ node: Node) -> Mark? {
+      budget -= 1
+      guard budget > 0 else { return nil }
+      switch node {
+      case .mapping(let mapping):
+        if mapping.contains(where: { $0.key.string == placeholderKey }) {
+          return mapping.first(where: { $0.key.string == key })?.key.mark
+        }
+        for pair in mapping {
+          if let found = search(pair.key) ?? search(pair.value) { return found }
+        }
+        return nil
+      case .sequence(let sequence):
+        for item in sequence {
+          if let found = search(item) { return found }
+        }
+        return nil
+      case .scalar, .alias:
+        return nil
+      }
+    }
+    guard let mark = search(root) else { return nil }
+    return SourcePosition(line: mark.line, column: mark.column)
+  }
+
+  // MARK: The document
+
+  func read() throws -> Spec {
+    let composed: Node?
+    do {
+      composed = try Yams.compose(yaml: text)
+    } catch let yamlError as YamlError {
+      throw converted(yamlError)
+    } catch {
+      throw InputError("invalid YAML: \(error)", file: file, line: 1, column: 1)
+    }
+    guard let root = composed, !isNothing(root) else {
+      throw InputError(
+        "the spec is empty; expected a mapping with a 'universe' or 'servers' key",
+        file: file, line: 1, column: 1)
+    }
+    guard case .mapping = root else {
+      throw error(
+        "expected a mapping of keys (\(SpecReader.topKeys.joined(separator: ", "))) at the top of the spec, got \(describe(root))",
+        at: root)
+    }
+    let entries = try self.entries(of: root, allowed: SpecReader.topKeys, context: nil)
+
+    // The universe comes first: every other key refers to its servers.
+    let universe: Universe
+    switch (entries.first { $0.key == "universe" }, entries.first { $0.key == "servers" }) {
+    case (let u?, let s?):
+      let later = u.index > s.index ? u : s
+      throw error(
+        "give either 'universe' (the number of servers) or 'servers' (their names), not both",
+        at: later.keyNode)
+    case (let u?, nil):
+      universe = try universeCount(u.value)
+    case (nil, let s?):
+      universe = try serverNames(s.value)
+    case (nil, nil):
+      throw error("missing 'universe' (the number of servers) or 'servers' (their names)", at: root)
+    }
+    naming = ServerNaming(universe: universe)
+
+    var spec = Spec(file: file, universe: universe)
+    for entry in entries {
+      switch entry.key {
+      case "fail-prone": spec.failProne = try failProne(entry.value)
+      case "quorums": spec.quorums = try quorums(entry.value)
+      case "class": spec.quorumClass = try quorumClass(entry.value)
+      case "description": spec.description = try descriptionText(entry.value)
+      default: break
+      }
+    }
+    return spec
+  }
+
+  private func isNothing(_ node: Node) -> Bool {
+    guard case .scalar(let s) = node else { return false }
+    let value = ScalarValue(s)
+    return value == .empty || value == .null
+  }
+
+  // MARK: Mappings
+
+  struct Entry {
+    var key: String
+    var keyNode: Node
+    var value: Node
+    /// The position of the entry in its mapping.
+    var index: Int
+  }
+
+  /// The entries of a mapping, in file order, after checking every key is allowed.
+  ///
+  /// - Parameter context: how messages name the mapping, as in `under 'fail-prone'`; nil at
+  ///   the top level.
+  private func entries(of node: Node, allowed: [String], context: String?) throws -> [Entry] {
+    guard case .mapping(let mapping) = node else {
+      throw error("expected a mapping, got \(describe(node))", at: node)
+    }
+    var result: [Entry] = []
+    var seen: [String: Node] = [:]
+    for (index, pair) in mapping.enumerated() {
+      try visit(pair.key)
+      guard case .scalar(let keyScalar) = pair.key else {
+        throw error("expected a key name, got \(describe(pair.key))", at: pair.key)
+      }
+      let key = keyScalar.string
+      guard allowed.contains(key) else {
+        var message =
+          "unknown key '\(key)'\(context.map { " " + $0 } ?? "") (expected one of: \(allowed.joined(separator: ", ")))"
+        if let suggestion = closest(to: key, among: allowed) {
+          message += "; did you mean '\(suggestion)'?"
+        }
+        throw error(message, at: pair.key)
+      }
+      if let first = seen[key] {
+        throw error(
+          "duplicate key '\(key)' (first given at line \(first.mark?.line ?? 0))", at: pair.key)
+      }
+      seen[key] = pair.key
+      result.append(Entry(key: key, keyNode: pair.key, value: pair.value, index: index))
+    }
+    return result
+  }
+
+  /// The allowed key a misspelt key most likely means, if any is close.
+  private func closest(to key: String, among allowed: [String]) -> String? {
+    func normalized(_ s: String) -> String {
+      String(s.lowercased().map { $0 == "_" || $0 == " " ? "-" : $0 })
+    }
+    if let same = allowed.first(where: { normalized($0) == normalized(key) }) { return same }
+    let scored = allowed.map { ($0, editDistance(normalized(key), $0)) }
+    guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= 2, key.count > 2 else {
+      return nil
+    }
+    return best.0
+  }
+
+  // MARK: Numbers
+
+  /// A non-negative integer; `what` names it in messages ("the number of servers").
+  private func integer(_ node: Node, _ what: String) throws -> Int {
+    try visit(node)
+    guard case .scalar(let scalar) = node else {
+      throw error("expected \(what) (a whole number), got \(describe(node))", at: node)
+    }
+    let value = ScalarValue(scalar)
+    switch value {
+    case .integer(let i):
+      return i
+    case .number(let text):
+      let digits = text.unicodeScalars.allSatisfy { $0 >= "0" && $0 <= "9" }
+      if text.hasPrefix("-")
+        && text.dropFirst().unicodeScalars.allSatisfy({ $0 >= "0" && $0 <= "9" })
+      {
+        throw error("\(what) cannot be negative, got \(text)", at: node)
+      }
+      if digits && text.hasPrefix("0") {
+        throw error("write \(text) without leading zeros (numbers are decimal)", at: node)
+      }
+      if digits { throw error("the number \(text) is too large", at: node) }
+      throw error("expected \(what) (a whole number), got the number \(text)", at: node)
+    default:
+      throw error("expected \(what) (a whole number), got \(value.described)", at: node)
+    }
+  }
+
+  // MARK: Universe
+
+  private func universeCount(_ node: Node) throws -> Universe {
+    if case .sequence = node {
+      throw error(
+        "expected the number of servers, got a list (to name the servers, write 'servers: [a, b, c]' instead of 'universe:')",
+        at: node)
+    }
+    let n = try integer(node, "the number of servers")
+    guard n >= 1 else { throw error("a universe needs at least one server, got 0", at: node) }
+    guard n <= SpecReader.maxUniverse else {
+      throw error(
+        "a universe of \(n) servers is too large (at most \(SpecReader.maxUniverse))", at: node)
+    }
+    return Universe(count: n)
+  }
+
+  private func serverNames(_ node: Node) throws -> Universe {
+    try visit(node)
+    guard case .sequence(let sequence) = node else {
+      var message = "expected a list of server names, got \(describe(node))"
+      if case .scalar(let s) = node, case .integer = ScalarValue(s) {
+        message += " (to number the servers, write 'universe: \(s.string)' instead of 'servers:')"
+      }
+      throw error(message, at: node)
+    }
+    guard !sequence.isEmpty else {
+      throw error("a universe needs at least one server, got an empty list", at: node)
+    }
+    var names: [String] = []
+    var seen: [String: Node] = [:]
+    for item in sequence {
+      try visit(item)
+      guard case .scalar(let scalar) = item, case .string(let name) = ScalarValue(scalar) else {
+        throw error("expected a server name, got \(describe(item))", at: item)
+      }
+      guard isValidServerName(name) else {
+        let why =
+          reservedWords.contains(name)
+          ? "'\(name)' is a word of the select language"
+          : "a name starts with a letter or '_' and continues with letters, digits, '_', '-' or '.'"
+        throw error("invalid server name '\(name)': \(why)", at: item)
+      }
+      if let first = seen[name] {
+        throw error(
+          "server name '\(name)' is listed twice (first at line \(first.mark?.line ?? 0))", at: item
+        )
+      }
+      seen[name] = item
+      names.append(name)
+    }
+    guard names.count <= SpecReader.maxUniverse else {
+      throw error("too many servers (at most \(SpecReader.maxUniverse))", at: node)
+    }
+    return Universe(names: names)
+  }
+
+  // MARK: Servers and sets
+
+  private func server(_ node: Node) throws -> Int {
+    try visit(node)
+    guard case .scalar(let scalar) = node else {
+      throw error("expected a server, got \(describe(node))", at: node)
+    }
+    let result: Result<Int, SpecMessage>
+    switch ScalarValue(scalar) {
+    case .integer(let i): result = naming.server(number: i)
+    case .string(let name): result = naming.server(name: name)
+    case let other:
+      let expected =
+        naming.universe.names == nil ? "a server number (\(naming.range))" : "a server name"
+      throw error("expected \(expected), got \(other.described)", at: node)
+    }
+    switch result {
+    case .success(let s): return s
+    case .failure(let message): throw error(message.text, at: node)
+    }
+  }
+
+  /// A set of servers written as a list, with the node of each member.
+  private func serverSet(_ node: Node) throws -> (set: ServerSet, members: [(Int, Node)]) {
+    try visit(node)
+    guard case .sequence(let sequence) = node else {
+      throw error(
+        "expected a server set (a list of servers, like [0, 1]), got \(describe(node))", at: node)
+    }
+    var set = ServerSet()
+    var members: [(Int, Node)] = []
+    for item in sequence {
+      let s = try server(item)
+      if set.contains(s) {
+        throw error("server \(naming.universe.name(of: s)) is listed twice in this set", at: item)
+      }
+      set.insert(s)
+      members.append((s, item))
+    }
+    return (set, members)
+  }
+
+  /// A list of server sets; `what` names the list in messages ("fail-prone sets").
+  private func serverSets(_ node: Node, _ what: String) throws -> [(
+    set: ServerSet, members: [(Int, Node)], node: Node
+  )] {
+    try visit(node)
+    guard case .sequence(let sequence) = node else {
+      throw error("expected a list of \(what), got \(describe(node))", at: node)
+    }
+    return try sequence.map { item in
+      let (set, members) = try serverSet(item)
+      return (set, members, item)
+    }
+  }
+
+  // MARK: Fail-prone systems
+
+  private func failProne(_ node: Node) throws -> FailProneSystem {
+    switch node {
+    case .scalar(let scalar):
+      guard case .string = ScalarValue(scalar) else {
+        var message =
+          "expected a mapping with one of the keys threshold, sets, partition, select (or a select expression string), got \(describe(node))"
+        if case .integer(let f) = ScalarValue(scalar) {
+          message += " (for 'at most \(f) servers fail', write 'fail-prone: {threshold: \(f)}')"
+        }
+        throw error(message, at: node)
+      }
+      let expression = try expressionString(scalar, node: node, start: .select, depth: 1)
+      return try nested(expression, at: node)
+    case .mapping:
+      let entries = try self.entries(
+        of: node, allowed: SpecReader.failProneKeys, context: "under 'fail-prone'")
+      let kinds = entries.filter { $0.key != "out-of" }
+      let outOf = entries.first { $0.key == "out-of" }
+      guard let kind = kinds.first else {
+        if let outOf {
+          throw error(
+            "'out-of' needs 'select' beside it, as in {select: 1, out-of: [a, b]}",
+            at: outOf.keyNode)
+        }
+        throw error(
+          "expected one of the keys threshold, sets, partition, select under 'fail-prone', got an empty mapping",
+          at: node)
+      }
+      if kinds.count > 1 {
+        throw error(
+          "'\(kinds[1].key)' cannot be given with '\(kind.key)': a fail-prone system is given by exactly one of threshold, sets, partition, select",
+          at: kinds[1].keyNode)
+      }
+      if let outOf, kind.key != "select" {
+        throw error("'out-of' belongs with 'select', not with '\(kind.key)'", at: outOf.keyNode)
+      }
+      switch kind.key {
+      case "threshold":
+        let f = try integer(kind.value, "the number of faulty servers f")
+        do {
+          return try FailProneSystem.threshold(universe: naming.universe, f: f)
+        } catch {
+          throw placed(error, at: kind.value)
+        }
+      case "sets":
+        return try explicitFailProne(kind.value)
+      case "partition":
+        return try partition(kind.value)
+      default:
+        let expression = try selectMapping(node, entries: entries, depth: 1)
+        return try nested(expression, at: node)
+      }
+    default:
+      throw error(
+        "expected a mapping with one of the keys threshold, sets, partition, select (or a select expression string), got \(describe(node))",
+        at: node)
+    }
+  }
+
+  private func explicitFailProne(_ node: Node) throws -> FailProneSystem {
+    do {
+      try naming.universe.requireEnumerable("an explicit fail-prone system")
+    } catch {
+      throw placed(error, at: node)
+    }
+    let sets = try serverSets(node, "fail-prone sets (each a list of servers)")
+    do {
+      return try FailProneSystem.explicit(universe: naming.universe, sets: sets.map(\.set))
+    } catch {
+      // Place the core's message at the set it is about, found the way the core checks:
+      // a repeated set first, then the first set (in the core's order) inside another.
+      var seen = Set<ServerSet>()
+      for entry in sets where !seen.insert(entry.set).inserted {
+        throw placed(error, at: entry.node)
+      }
+      let sorted = seen.sorted()
+      for (i, a) in sorted.enumerated() {
+        for b in sorted[(i + 1)...] where a.count < b.count && a.isSubset(of: b) {
+          let offending = sets.first { $0.set == a }!
+          throw placed(error, at: offending.node)
+        }
+      }
+      throw placed(error, at: node)
+    }
+  }
+
+  private func partition(_ node: Node) throws -> FailProneSystem {
+    do {
+      try naming.universe.requireEnumerable("a partition fail-prone system")
+    } catch {
+      throw placed(error, at: node)
+    }
+    let blocks = try serverSets(node, "blocks (each a list of servers)")
+    do {
+      return try FailProneSystem.partition(universe: naming.universe, blocks: blocks.map(\.set))
+    } catch {
+      // The core checks blocks in order: an empty block, or one overlapping an earlier block.
+      var seen = ServerSet()
+      for block in blocks {
+        if block.set.isEmpty { throw placed(error, at: block.node) }
+        if let shared = block.members.first(where: { seen.contains($0.0) }) {
+          throw placed(error, at: shared.1)
+        }
+        seen = seen.union(block.set)
+      }
+      throw placed(error, at: node)
+    }
+  }
+
+  private func nested(_ expression: ThresholdExpression, at node: Node) throws -> FailProneSystem {
+    do {
+      return try FailProneSystem.nested(universe: naming.universe, expression: expression)
+    } catch {
+      throw placed(error, at: node)
+    }
+  }
+
+  // MARK: Nested threshold expressions
+
+  /// A child of an `out-of` list: a server, a `{select, out-of}` mapping, or a string in the
+  /// expression language.
+  private func expression(_ node: Node, depth: Int) throws -> ThresholdExpression {
+    try visit(node)
+    switch node {
+    case .mapping:
+      let entries = try self.entries(
+        of: node, allowed: SpecReader.selectKeys, context: "in a select mapping")
+      return try selectMapping(node, entries: entries, depth: depth)
+    case .scalar(let scalar):
+      switch ScalarValue(scalar) {
+      case .integer:
+        return .server(try server(node))
+      case .string:
+        return try expressionString(scalar, node: node, start: .expression, depth: depth)
+      default:
+        break
+      }
+    default:
+      break
+    }
+    throw error(
+      "expected a server, a {select, out-of} mapping or a select expression string, got \(describe(node))",
+      at: node)
+  }
+
+  /// `{select: k, out-of: [children]}` or `{select: "k out-of [children]"}`.
+  private func selectMapping(_ node: Node, entries: [Entry], depth: Int) throws
+    -> ThresholdExpression
+  {
+    guard let select = entries.first(where: { $0.key == "select" }) else {
+      throw error(
+        "a select mapping needs 'select' (how many children) and 'out-of' (the children)", at: node)
+    }
+    let outOf = entries.first { $0.key == "out-of" }
+    guard depth <= SpecReader.maxDepth else {
+      throw error(
+        "select expressions can be nested at most \(SpecReader.maxDepth) deep", at: select.keyNode)
+    }
+    if case .scalar(let scalar) = select.value, case .string = ScalarValue(scalar) {
+      if let outOf {
+        throw error(
+          "with 'out-of', 'select' must be the number of children to select; a string under 'select' holds the whole rest of the expression, as in select: \"2 out-of [a, b, c]\"",
+          at: outOf.keyNode)
+      }
+      return try expressionString(scalar, node: select.value, start: .afterSelect, depth: depth)
+    }
+    let k = try integer(select.value, "the number of children to select")
+    guard let outOf else {
+      throw error(
+        "'select: \(k)' needs 'out-of' with the list of children beside it", at: select.keyNode)
+    }
+    try visit(outOf.value)
+    guard case .sequence(let children) = outOf.value else {
+      throw error(
+        "expected the list of children after 'out-of', got \(describe(outOf.value))",
+        at: outOf.value)
+    }
+    guard !children.isEmpty else {
+      throw error("select \(k) out-of [] has no children", at: outOf.value)
+    }
+    let parsed = try children.map { try expression($0, depth: depth + 1) }
+    guard k <= parsed.count else {
+      throw error(selectBoundMessage(k: k, children: parsed.count), at: select.value)
+    }
+    return .select(k: k, of: parsed)
+  }
+
+  /// An expression written as a string, with errors placed at their column in the string.
+  private func expressionString(
+    _ scalar: Node.Scalar, node: Node, start: ExpressionParser.Start, depth: Int
+  ) throws -> ThresholdExpression {
+    do {
+      return try ExpressionParser.parse(
+        scalar.string, start: start, naming: naming, depth: depth, maxDepth: SpecReader.maxDepth)
+    } catch let problem as ExpressionError {
+      if let position = source.position(in: scalar, offset: problem.offset) {
+        throw error(problem.message, at: position)
+      }
+      throw error(
+        problem.message + " (at character \(problem.offset + 1) of the string)", at: node)
+    }
+  }
+
+  // MARK: Quorums, class, description
+
+  private func quorums(_ node: Node) throws -> QuorumSpecification {
+    guard case .mapping = node else {
+      var message =
+        "expected a mapping with 'sets' (a list of quorums) or 'threshold' (the quorum size), got \(describe(node))"
+      if case .sequence = node { message += " (write 'quorums: {sets: [...]}')" }
+      throw error(message, at: node)
+    }
+    let entries = try self.entries(
+      of: node, allowed: SpecReader.quorumKeys, context: "under 'quorums'")
+    guard let kind = entries.first else {
+      throw error(
+        "expected 'sets' (a list of quorums) or 'threshold' (the quorum size) under 'quorums', got an empty mapping",
+        at: node)
+    }
+    if entries.count > 1 {
+      throw error(
+        "'\(entries[1].key)' cannot be given with '\(kind.key)': a quorum system is given by exactly one of sets, threshold",
+        at: entries[1].keyNode)
+    }
+    if kind.key == "threshold" {
+      let size = try integer(kind.value, "the quorum size")
+      let n = naming.universe.count
+      guard size >= 1 && size <= n else {
+        throw error("the quorum size must be between 1 and n = \(n), got \(size)", at: kind.value)
+      }
+      return .threshold(size: size)
+    }
+    do {
+      try naming.universe.requireEnumerable("an explicit quorum system")
+    } catch {
+      throw placed(error, at: kind.value)
+    }
+    let sets = try serverSets(kind.value, "quorums (each a list of servers)")
+    guard !sets.isEmpty else {
+      throw error("a quorum system needs at least one quorum, got an empty list", at: kind.value)
+    }
+    var firstLine: [ServerSet: Int] = [:]
+    for entry in sets {
+      if entry.set.isEmpty { throw error("a quorum cannot be empty", at: entry.node) }
+      if let line = firstLine[entry.set] {
+        throw error(
+          "quorum \(naming.universe.describe(entry.set)) is listed twice (first at line \(line))",
+          at: entry.node)
+      }
+      firstLine[entry.set] = entry.node.mark?.line ?? 0
+    }
+    return .explicit(sets.map(\.set))
+  }
+
+  private func quorumClass(_ node: Node) throws -> QuorumClass {
+    let names = QuorumClass.allCases.map(\.rawValue)
+    guard case .scalar(let scalar) = node, case .string(let name) = ScalarValue(scalar) else {
+      throw error(
+        "expected a class (\(names.joined(separator: ", "))), got \(describe(node))", at: node)
+    }
+    guard let quorumClass = QuorumClass(rawValue: name) else {
+      var message = "unknown class '\(name)' (expected one of: \(names.joined(separator: ", ")))"
+      if let suggestion = closest(to: name, among: names) {
+        message += "; did you mean '\(suggestion)'?"
+      }
+      throw error(message, at: node)
+    }
+    return quorumClass
+  }
+
+  private func descriptionText(_ node: Node) throws -> String {
+    guard case .scalar(let scalar) = node, case .string(let text) = ScalarValue(scalar) else {
+      throw error("expected a description (text), got \(describe(node))", at: node)
+    }
+    return text
+  }
+}
+
+/// The Levenshtein distance between two strings, by characters.
+func editDistance(_ a: String, _ b: String) -> Int {
+  let a = Array(a)
+  let b = Array(b)
+  if a.isEmpty { return b.count }
+  if b.isEmpty { return a.count }
+  var previous = Array(0...b.count)
+  var current = [Int](repeating: 0, count: b.count + 1)
+  for i in 1...a.count {
+    current[0] = i
+    for j in 1...b.count {
+      let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+      current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
+    }
+    swap(&previous, &current)
+  }
+  return previous[b.count]
+}
