@@ -22,6 +22,9 @@ struct ExistenceOptions: ParsableArguments {
       valueName: "list"))
   var engines: String?
 
+  @Flag(help: "List every quorum of a witness family, however many.")
+  var witness = false
+
   @Option(help: ArgumentHelp("Exit 1 unless the verdict is this (exists or none).", valueName: "verdict"))
   var expect: String?
 
@@ -90,7 +93,10 @@ extension ExistenceSubcommand {
     if common.json {
       print(ExistenceJSON.render(cls, failProne: failProne, outcome: outcome, seconds: seconds))
     } else {
-      print(ExistenceText.render(cls, failProne: failProne, outcome: outcome, seconds: seconds), terminator: "")
+      print(
+        ExistenceText.render(
+          cls, failProne: failProne, outcome: outcome, seconds: seconds, listWitness: question.witness),
+        terminator: "")
     }
     switch outcome.verdict {
     case .unknown:

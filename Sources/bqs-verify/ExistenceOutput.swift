@@ -24,7 +24,7 @@ func formatSeconds(_ s: Double) -> String { String(format: "%.3f s", s) }
 enum ExistenceText {
   static func render(
     _ cls: QuorumClass, failProne: FailProneSystem, outcome: ExistenceDecider.Outcome,
-    seconds: Double
+    seconds: Double, listWitness: Bool
   ) -> String {
     let what = "\(cls == .opaque ? "an opaque masking" : "a \(cls.rawValue)") quorum system"
     let lead = outcome.reports.first { $0.verdict == outcome.verdict && $0.verdict != .unknown }
@@ -43,6 +43,13 @@ enum ExistenceText {
     for r in outcome.reports {
       out += "  \(r.engine): \(r.verdict.rawValue) — \(r.reason)\n"
       for line in r.details { out += "    \(line)\n" }
+      if let family = r.witnessFamily {
+        if listWitness || family.count <= 12 {
+          out += "    quorums: " + family.map(failProne.universe.describe).joined(separator: ", ") + "\n"
+        } else {
+          out += "    quorums: \(family.count) (--witness lists them)\n"
+        }
+      }
       for q in r.queries {
         out +=
           "    query: \(q.title): \(q.answer)\(q.expected.map { " (needs \($0))" } ?? ""), \(q.variables) variables, \(q.assertions) assertions, \(formatSeconds(q.seconds))\n"
