@@ -34,12 +34,16 @@ public enum ExistenceDecider {
   public static func defaultEngines(_ cls: QuorumClass, failProne: FailProneSystem) -> [ExistenceEngine] {
     var engines: [ExistenceEngine] = []
     if case .threshold = failProne.kind { engines.append(.arithmetic) }
-    if cls != .opaque && failProne.n <= ServerSet.capacity { engines.append(.criterion) }
+    if cls != .opaque && (failProne.n <= ServerSet.capacity || failProne.isNested) {
+      engines.append(.criterion)
+    }
     if failProne.n <= ServerSet.capacity && failProne.setCount <= Double(defaultFamilyLimit) {
       engines.append(.family)
     }
-    if cls == .opaque, !engines.contains(.family), failProne.n <= ServerSet.capacity {
-      engines.append(.family)  // reports unknown with the reason (too many sets)
+    if engines.isEmpty {
+      // Only the family engine could apply: it answers unknown with the reason (too many sets)
+      // or refuses a universe larger than 64 servers with a clear message.
+      engines.append(.family)
     }
     return engines
   }
@@ -62,7 +66,7 @@ public enum ExistenceDecider {
         guard cls != .opaque else {
           throw InputError("the opaque class has no closed criterion (the paper leaves it open); use --engine family")
         }
-        try failProne.universe.requireEnumerable("the cover criterion")
+        if !failProne.isNested { try failProne.universe.requireEnumerable("the cover criterion") }
         reports.append(try CriterionEngine.decide(cls, failProne: failProne, options: options))
       case .family:
         reports.append(
@@ -78,5 +82,13 @@ public enum ExistenceDecider {
       return Outcome(verdict: .unknown, reports: reports, disagreement: "engines disagree: \(text)")
     }
     return Outcome(verdict: verdicts.first ?? .unknown, reports: reports, disagreement: nil)
+  }
+}
+
+extension FailProneSystem {
+  /// True for nested threshold structures (decided on the tree, for any number of servers).
+  var isNested: Bool {
+    if case .nested = kind { return true }
+    return false
   }
 }

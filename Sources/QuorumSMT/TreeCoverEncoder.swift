@@ -8,16 +8,24 @@ import Z3Kit
 /// root is selected; a selected `select k out-of` node selects exactly k children and an
 /// unselected one selects none, so the leaves selected in a copy form exactly one member of B.
 /// Every server of the universe must be a selected leaf in some copy. The query has
-/// count × (nodes) variables, whatever the number of members (10^9 or more).
+/// count × (nodes) variables, whatever the number of members (10^9 or more), and works for any
+/// number of servers (members are returned as lists, not bitsets).
 public enum TreeCoverEncoder {
   /// The result: the covering members (decoded from the model and re-checked), or nil when UNSAT.
-  public struct Outcome {
-    /// SAT: the members whose union is U; UNSAT: nil; unknown: see `unknownReason`.
-    public var cover: [ServerSet]?
-    /// Set when the solver did not decide.
+  public struct Outcome: Sendable {
+    /// SAT: the members (as sorted server lists) whose union is U; UNSAT or unknown: nil.
+    public var cover: [[Int]]?
+    /// Set when the solver did not decide, or its model failed the re-check.
     public var unknownReason: String?
     /// The query asked.
     public var query: SolverQuery
+  }
+
+  /// One node of the tree in one copy: its selection variable, its children's indices.
+  struct Node {
+    let selected: Term
+    let expression: ThresholdExpression
+    var children: [Int]
   }
 
   /// Searches for `count` members of the nested system whose union is the universe.
@@ -26,40 +34,35 @@ public enum TreeCoverEncoder {
   ) -> Outcome {
     let z = Z3Context()
     let solver = Z3Solver(z)
-    var variables = 0
     var leavesOf: [Int: [Term]] = [:]
-    var selections: [[(Term, ThresholdExpression)]] = []
+    var copies: [[Node]] = []
 
     for c in 0..<count {
-      var nodes: [(Term, ThresholdExpression)] = []
-      var counter = 0
-      func encode(_ e: ThresholdExpression, selected: Term) {
-        nodes.append((selected, e))
+      var nodes: [Node] = []
+      @discardableResult
+      func encode(_ e: ThresholdExpression) -> Int {
+        let index = nodes.count
+        nodes.append(Node(selected: z.bool("c\(c)_n\(index)"), expression: e, children: []))
         switch e {
         case .server(let s):
-          leavesOf[s, default: []].append(selected)
+          leavesOf[s, default: []].append(nodes[index].selected)
         case .select(let k, let children):
-          var kids: [Term] = []
-          for child in children {
-            counter += 1
-            let v = z.bool("c\(c)_n\(counter)")
-            variables += 1
-            kids.append(v)
-            encode(child, selected: v)
-          }
-          solver.assert(z.implies(selected, z.exactly(kids, k)))
-          solver.assert(z.implies(z.not(selected), z.atMost(kids, 0)))
+          let kids = children.map { encode($0) }
+          nodes[index].children = kids
+          let terms = kids.map { nodes[$0].selected }
+          solver.assert(z.implies(nodes[index].selected, z.exactly(terms, k)))
+          solver.assert(z.implies(z.not(nodes[index].selected), z.atMost(terms, 0)))
         }
+        return index
       }
-      let root = z.bool("c\(c)_root")
-      variables += 1
-      solver.assert(root)
-      encode(expression, selected: root)
-      selections.append(nodes)
+      encode(expression)
+      solver.assert(nodes[0].selected)
+      copies.append(nodes)
     }
     for s in 0..<universe.count {
       solver.assert(z.or(leavesOf[s] ?? []))
     }
+    let variables = copies.reduce(0) { $0 + $1.count }
     let (result, query) = solver.run(
       "\(count) members of the nested fail-prone system cover U (Corollary \(count == 4 ? "4.4" : "5.5"))",
       expected: nil, options: options, variables: variables)
@@ -70,14 +73,37 @@ public enum TreeCoverEncoder {
       return Outcome(cover: nil, unknownReason: why, query: query)
     case .sat:
       guard let m = solver.model() else {
-        return Outcome(cover: nil, unknownReason: "no model", query: query)
+        return Outcome(cover: nil, unknownReason: "the solver gave no model", query: query)
       }
-      let sets: [ServerSet] = selections.map { nodes in
-        var b = ServerSet()
-        for (t, e) in nodes {
-          if case .server(let s) = e, m.bool(t) == true { b.insert(s) }
+      // Re-check the model in Swift: every copy's selection obeys the tree, and the copies'
+      // leaves cover every server.
+      var sets: [[Int]] = []
+      var covered = Set<Int>()
+      for nodes in copies {
+        let value = nodes.map { m.bool($0.selected) == true }
+        guard value[0] else {
+          return Outcome(cover: nil, unknownReason: "internal: the model leaves a root unselected", query: query)
         }
-        return b
+        var members: [Int] = []
+        for (i, node) in nodes.enumerated() {
+          switch node.expression {
+          case .server(let s):
+            if value[i] { members.append(s) }
+          case .select(let k, _):
+            let chosen = node.children.filter { value[$0] }.count
+            guard chosen == (value[i] ? k : 0) else {
+              return Outcome(
+                cover: nil, unknownReason: "internal: the model selects \(chosen) children of a select \(k)",
+                query: query)
+            }
+          }
+        }
+        let set = Array(Set(members)).sorted()
+        covered.formUnion(set)
+        sets.append(set)
+      }
+      guard covered.count == universe.count else {
+        return Outcome(cover: nil, unknownReason: "internal: the model's sets do not cover U", query: query)
       }
       return Outcome(cover: sets, unknownReason: nil, query: query)
     }

@@ -24,8 +24,8 @@ final class CriterionEngineTests: XCTestCase {
         XCTAssertEqual(pure == nil, expanded == nil, "trial \(trial) k=\(k): \(e)")
         if let c = smt.cover {
           covers += 1
-          XCTAssertEqual(c.reduce(ServerSet()) { $0.union($1) }, b.universe.all)
-          XCTAssertTrue(c.allSatisfy { b.hasMember(containing: $0) })
+          XCTAssertEqual(c.reduce(ServerSet()) { $0.union(ServerSet($1)) }, b.universe.all)
+          XCTAssertTrue(c.allSatisfy { b.hasMember(containing: ServerSet($0)) })
         }
       }
     }

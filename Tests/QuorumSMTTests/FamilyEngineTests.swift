@@ -11,7 +11,8 @@ final class FamilyEngineTests: XCTestCase {
       for n in (f + 1)...min(5 * f + 1, 11) {
         let b = try FailProneSystem.threshold(n: n, f: f)
         for cls in QuorumClass.allCases {
-          let r = try FamilyEngine.decide(cls, failProne: b, options: EngineOptions())
+          let r = try FamilyEngine.decide(
+            cls, failProne: b, options: EngineOptions(), tryComplements: n % 2 == 0)
           let expected = ThresholdArithmetic.paperBound(cls, n: n, f: f).holds
           XCTAssertEqual(r.verdict, expected ? .exists : .none, "\(cls) n=\(n) f=\(f): \(r.reason)")
           if r.verdict == .exists {
@@ -32,7 +33,9 @@ final class FamilyEngineTests: XCTestCase {
       let n = 1 + trial % 5
       let b = RandomFailProne.explicit(n: n, using: &rng)
       for cls in QuorumClass.allCases {
-        let r = try FamilyEngine.decide(cls, failProne: b, options: EngineOptions())
+        // Odd trials skip the complements, so the solver path is cross-checked too.
+        let r = try FamilyEngine.decide(
+          cls, failProne: b, options: EngineOptions(), tryComplements: trial % 2 == 0)
         let brute = try BruteForceExistence.witness(cls, failProne: b)
         XCTAssertEqual(r.verdict, brute == nil ? .none : .exists, "trial \(trial) \(cls) \(b)")
         decided[r.verdict, default: 0] += 1
