@@ -14,6 +14,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
   ],
   targets: [
     // Z3 from Debian's libz3-dev, found through pkg-config "z3".
@@ -33,10 +34,24 @@ let package = Package(
     ),
     // Z3 encoders: the family reduction, threshold arithmetic, cover searches.
     .target(name: "QuorumSMT", dependencies: ["QuorumKit", "Z3Kit"]),
+    // Exact load (Definition 3.1) by linear programming in exact rationals, with the dual
+    // certificate; pure Swift (no Z3).
+    .target(
+      name: "QuorumLoad",
+      dependencies: ["QuorumKit", .product(name: "BigInt", package: "BigInt")]
+    ),
+    // Regression proof obligations (Proofs/): file format, parametric LIA proofs, the runner.
+    .target(
+      name: "ProofKit",
+      dependencies: [
+        "QuorumKit", "QuorumSMT", "QuorumSpec", "QuorumLoad", "Z3Kit",
+        .product(name: "Yams", package: "Yams"),
+      ]
+    ),
     .executableTarget(
       name: "bqs-verify",
       dependencies: [
-        "QuorumKit", "QuorumSpec", "QuorumSMT", "Z3Kit",
+        "QuorumKit", "QuorumSpec", "QuorumSMT", "QuorumLoad", "ProofKit", "Z3Kit",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -44,6 +59,8 @@ let package = Package(
     .testTarget(name: "QuorumKitTests", dependencies: ["QuorumKit"]),
     .testTarget(name: "QuorumSpecTests", dependencies: ["QuorumSpec", "QuorumKit"]),
     .testTarget(name: "QuorumSMTTests", dependencies: ["QuorumSMT", "QuorumKit", "Z3Kit"]),
+    .testTarget(name: "QuorumLoadTests", dependencies: ["QuorumLoad", "QuorumKit"]),
+    .testTarget(name: "ProofKitTests", dependencies: ["ProofKit", "QuorumKit"]),
     .testTarget(name: "BQSVerifyTests", dependencies: ["bqs-verify"]),
   ],
   swiftLanguageModes: [.v5]

@@ -1,0 +1,1 @@
+// Regression proof obligations: see the issue on regression proofs.

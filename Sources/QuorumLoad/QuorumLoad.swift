@@ -1,0 +1,1 @@
+// The exact load module: see the issue on check and load.
