@@ -23,7 +23,8 @@ public struct Fraction: Hashable, Sendable, Comparable, CustomStringConvertible 
   public var doubleValue: Double { Double(numerator) / Double(denominator) }
 
   public static func < (a: Fraction, b: Fraction) -> Bool {
-    a.numerator.multipliedFullWidth(by: b.denominator) < b.numerator.multipliedFullWidth(by: a.denominator)
+    a.numerator.multipliedFullWidth(by: b.denominator)
+      < b.numerator.multipliedFullWidth(by: a.denominator)
   }
 
   /// `p/q`, or `p` when the denominator is 1.

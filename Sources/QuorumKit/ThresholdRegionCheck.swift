@@ -24,13 +24,16 @@ public enum ThresholdRegionCheck {
         let a = min(f, i)
         switch p {
         case .m1 where i <= 2 * f:
-          return "M1: two quorums meeting in \(i) <= 2f = \(2 * f) servers, covered by two fail-prone sets"
+          return
+            "M1: two quorums meeting in \(i) <= 2f = \(2 * f) servers, covered by two fail-prone sets"
         case .d1 where i <= f:
           return "D1: two quorums meeting in \(i) <= f = \(f) servers, inside one fail-prone set"
         case .o1 where i - a < a + d:
-          return "O1: |Q1 ∩ Q2| = \(i), |Q2 \\ Q1| = \(d): |(Q1 ∩ Q2) \\ B| = \(i - a) < |(Q2 ∩ B) ∪ (Q2 \\ Q1)| = \(a + d)"
+          return
+            "O1: |Q1 ∩ Q2| = \(i), |Q2 \\ Q1| = \(d): |(Q1 ∩ Q2) \\ B| = \(i - a) < |(Q2 ∩ B) ∪ (Q2 \\ Q1)| = \(a + d)"
         case .o2 where i - a <= a + min(d, f - a):
-          return "O2: |Q1 ∩ Q2| = \(i): |(Q1 ∩ Q2) \\ B| = \(i - a) <= |Q2 ∩ B| = \(a + min(d, f - a))"
+          return
+            "O2: |Q1 ∩ Q2| = \(i): |(Q1 ∩ Q2) \\ B| = \(i - a) <= |Q2 ∩ B| = \(a + min(d, f - a))"
         default: continue
         }
       }

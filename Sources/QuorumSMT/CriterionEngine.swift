@@ -43,7 +43,8 @@ public enum CriterionEngine {
       let smt = TreeCoverEncoder.cover(e, universe: u, count: k, options: options)
       queries.append(smt.query)
       if let why = smt.unknownReason {
-        details.append("SMT over the expression tree: unknown (\(why)); the tree search decides alone")
+        details.append(
+          "SMT over the expression tree: unknown (\(why)); the tree search decides alone")
       } else if (smt.cover == nil) != (pure == nil) {
         return ExistenceReport(
           quorumClass: cls, engine: engine, verdict: .unknown,
@@ -88,11 +89,13 @@ public enum CriterionEngine {
       if let bad = results.first(where: { $0.1 != nil }) {
         return ExistenceReport(
           quorumClass: cls, engine: engine, verdict: .unknown,
-          reason: "the complements fail the enumerator's re-check (\(bad.1!)): \(theorem) disagrees",
+          reason:
+            "the complements fail the enumerator's re-check (\(bad.1!)): \(theorem) disagrees",
           queries: queries)
       }
       details.append(
-        "witness: the complements {U \\ B : B in B} (\(theorem)), \(witness.count) quorums, re-checked by enumeration")
+        "witness: the complements {U \\ B : B in B} (\(theorem)), \(witness.count) quorums, re-checked by enumeration"
+      )
       return ExistenceReport(
         quorumClass: cls, engine: engine, verdict: .exists,
         reason: "no \(k) fail-prone sets cover U (\(corollary))", details: details,

@@ -31,7 +31,9 @@ public enum ExistenceDecider {
   public static let defaultFamilyLimit = 5_000
 
   /// The engines run by default for a question.
-  public static func defaultEngines(_ cls: QuorumClass, failProne: FailProneSystem) -> [ExistenceEngine] {
+  public static func defaultEngines(_ cls: QuorumClass, failProne: FailProneSystem)
+    -> [ExistenceEngine]
+  {
     var engines: [ExistenceEngine] = []
     if case .threshold = failProne.kind { engines.append(.arithmetic) }
     if cls != .opaque && (failProne.n <= ServerSet.capacity || failProne.isNested) {
@@ -59,12 +61,15 @@ public enum ExistenceDecider {
       switch e {
       case .arithmetic:
         guard case .threshold(let f) = failProne.kind else {
-          throw InputError("the arithmetic engine needs a threshold fail-prone system (--n N --f F)")
+          throw InputError(
+            "the arithmetic engine needs a threshold fail-prone system (--n N --f F)")
         }
         reports.append(ThresholdArithmetic.decide(cls, n: failProne.n, f: f, options: options))
       case .criterion:
         guard cls != .opaque else {
-          throw InputError("the opaque class has no closed criterion (the paper leaves it open); use --engine family")
+          throw InputError(
+            "the opaque class has no closed criterion (the paper leaves it open); use --engine family"
+          )
         }
         if !failProne.isNested { try failProne.universe.requireEnumerable("the cover criterion") }
         reports.append(try CriterionEngine.decide(cls, failProne: failProne, options: options))

@@ -31,7 +31,11 @@ public enum FamilyEngine {
     memberLimit: Int = defaultMemberLimit, tryComplements: Bool = true
   ) throws -> ExistenceReport {
     try failProne.universe.requireEnumerable("the family reduction")
-    if failProne.setCount > Double(memberLimit) {
+    // A threshold B is never listed by the solver loop (its adversary is collapsed), so the
+    // member limit applies to the other kinds only.
+    let isThreshold: Bool
+    if case .threshold = failProne.kind { isThreshold = true } else { isThreshold = false }
+    if !isThreshold && failProne.setCount > Double(memberLimit) {
       return ExistenceReport(
         quorumClass: cls, engine: "family reduction", verdict: .unknown,
         reason:
@@ -147,7 +151,10 @@ struct FamilyEncoder {
           // O1 against the worst B: 2|Q_a ∩ Q_b| - |Q_b| >= 2f.
           let qb = x[b].compactMap { $0 }
           solver.assert(
-            z.pbGE(inter + qb, Array(repeating: 2, count: inter.count) + Array(repeating: -1, count: qb.count), 2 * f))
+            z.pbGE(
+              inter + qb,
+              Array(repeating: 2, count: inter.count) + Array(repeating: -1, count: qb.count), 2 * f
+            ))
         }
       }
       return
@@ -178,12 +185,16 @@ struct FamilyEncoder {
           // 2 |(Q_a ∩ Q_b) \ B| >= |Q_b|.
           let qb = x[b].compactMap { $0 }
           solver.assert(
-            z.pbGE(kept + qb, Array(repeating: 2, count: kept.count) + Array(repeating: -1, count: qb.count), 0))
+            z.pbGE(
+              kept + qb,
+              Array(repeating: 2, count: kept.count) + Array(repeating: -1, count: qb.count), 0))
         } else {
           // |(Q_a ∩ Q_b) \ B| >= |Q_b ∩ B| + 1.
           let inB = (0..<n).compactMap { s in b1.contains(s) ? x[b][s] : nil }
           solver.assert(
-            z.pbGE(kept + inB, Array(repeating: 1, count: kept.count) + Array(repeating: -1, count: inB.count), 1))
+            z.pbGE(
+              kept + inB,
+              Array(repeating: 1, count: kept.count) + Array(repeating: -1, count: inB.count), 1))
         }
       }
     default:
@@ -193,26 +204,47 @@ struct FamilyEncoder {
 
   // MARK: Loop
 
-  /// Families with at most this many members are tried whole before the solver runs.
+  /// Families with at most this many members are tried whole before the solver runs (for a
+  /// threshold B, whose symmetry makes the re-check linear in the family, a larger cap).
   static let complementsLimit = 6_000
+  static let thresholdComplementsLimit = 8_000_000
 
   /// The complements {U \ B : B in B}: the family Theorems 4.3 and 5.4 single out, tried first
   /// (and re-checked by enumeration) because at the boundary it is often the only witness and
   /// one quorum per round would need |B| rounds to build it.
   func complementsWitness() -> ExistenceReport? {
-    guard failProne.setCount <= Double(FamilyEncoder.complementsLimit),
-      let members = try? failProne.members(limit: FamilyEncoder.complementsLimit)
+    let limit =
+      thresholdF == nil ? FamilyEncoder.complementsLimit : FamilyEncoder.thresholdComplementsLimit
+    guard failProne.setCount <= Double(limit), let members = try? failProne.members(limit: limit)
     else { return nil }
     let family = Array(Set(members.map { $0.complement(in: n) })).sorted()
-    guard let results = try? PropertyChecker.check(cls, quorums: family, failProne: failProne),
-      results.allSatisfy({ $0.1 == nil })
-    else { return nil }
+    let how: String
+    if thresholdF != nil {
+      // Every permutation of U maps all f-subsets to themselves, so it maps this family to
+      // itself and preserves each property; every ordered pair of quorums is thus the image of
+      // a pair whose first member is family[0]. Checking those pairs checks them all.
+      guard let first = family.first else { return nil }
+      for q2 in family {
+        guard let r = try? PropertyChecker.check(cls, quorums: [first, q2], failProne: failProne),
+          r.allSatisfy({ $0.0.isAvailability || $0.1 == nil })
+        else { return nil }
+      }
+      guard failProne.memberHittingAll(family) == nil else { return nil }
+      how =
+        "by enumeration of the pairs (Q0, Q) for every Q, which the symmetry of B makes exhaustive"
+    } else {
+      guard let results = try? PropertyChecker.check(cls, quorums: family, failProne: failProne),
+        results.allSatisfy({ $0.1 == nil })
+      else { return nil }
+      how = "by enumeration"
+    }
     return ExistenceReport(
       quorumClass: cls, engine: "family reduction", verdict: .exists,
-      reason: "the family of complements {U \\ B : B in B} (\(family.count) quorums), re-checked by enumeration",
+      reason:
+        "the family of complements {U \\ B : B in B} (\(family.count) quorums), re-checked by enumeration",
       details: [
         "witness: the complements of the \(family.count) fail-prone sets, tried before the solver (Theorems 4.3, 5.4 single this family out)",
-        "smallest quorum c(Q) = \(family.map(\.count).min() ?? 0); \(cls.properties.map(\.rawValue).joined(separator: ", ")) re-checked by enumeration",
+        "smallest quorum c(Q) = \(family.map(\.count).min() ?? 0); \(cls.properties.map(\.rawValue).joined(separator: ", ")) re-checked \(how)",
       ],
       witnessFamily: family)
   }
@@ -233,10 +265,18 @@ struct FamilyEncoder {
     }
     addDemand(first)
     var lastQuery: SolverQuery? = nil
+    var lastProgress = Clock.now
     while true {
       iterations += 1
+      if let progress = options.progress, Clock.now - lastProgress > 0.5 {
+        lastProgress = Clock.now
+        progress(
+          "family reduction: round \(iterations), \(demands.count) demanded fail-prone sets, \(variables) variables, solver \(String(format: "%.1f", solverSeconds)) s"
+        )
+      }
       if options.expired {
-        return unknown("timeout after \(iterations - 1) rounds with \(demands.count) demanded fail-prone sets")
+        return unknown(
+          "timeout after \(iterations - 1) rounds with \(demands.count) demanded fail-prone sets")
       }
       if let ms = options.remainingMilliseconds { solver.setTimeout(milliseconds: max(ms, 1)) }
       let start = Clock.now
@@ -259,7 +299,8 @@ struct FamilyEncoder {
           reason:
             "no family of quorums avoiding \(demands.count) of the fail-prone sets satisfies \(cls.properties.filter { !$0.isAvailability }.map(\.rawValue).joined(separator: ", ")) (UNSAT)",
           details: [
-            "fail-prone sets involved: " + demands.map { failProne.universe.describe($0) }.joined(separator: ", "),
+            "fail-prone sets involved: "
+              + demands.map { failProne.universe.describe($0) }.joined(separator: ", ")
           ],
           involvedSets: demands, queries: lastQuery.map { [$0] } ?? [])
       case .sat:
@@ -305,7 +346,8 @@ struct FamilyEncoder {
       let c = witness.map(\.count).min() ?? 0
       return ExistenceReport(
         quorumClass: cls, engine: engine, verdict: .exists,
-        reason: "a family of \(witness.count) quorum\(witness.count == 1 ? "" : "s"), re-checked by enumeration",
+        reason:
+          "a family of \(witness.count) quorum\(witness.count == 1 ? "" : "s"), re-checked by enumeration",
         details: [
           "witness: a family of \(witness.count) quorums found by the solver for \(demands.count) demanded fail-prone sets",
           "smallest quorum c(Q) = \(c); \(cls.properties.map(\.rawValue).joined(separator: ", ")) re-checked by enumeration against all \(FamilyEngine.formatCount(failProne.setCount)) fail-prone sets",
@@ -322,7 +364,8 @@ struct FamilyEncoder {
   /// asserts its constraints for every pair of demands. Returns true if one was learned.
   mutating func learnAdversary(_ family: [ServerSet]) throws -> Bool? {
     for p in cls.properties where !p.isAvailability {
-      guard let v = try PropertyChecker.firstViolation(of: p, quorums: family, failProne: failProne),
+      guard
+        let v = try PropertyChecker.firstViolation(of: p, quorums: family, failProne: failProne),
         let b1 = v.b1
       else { continue }
       let pair = (b1, p == .m1 ? v.b2 : nil)

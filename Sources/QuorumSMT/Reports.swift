@@ -88,11 +88,18 @@ public struct EngineOptions: Sendable {
   public var keepSMTLIB2: Bool
   /// Solver random seed (fixed for deterministic output).
   public var seed: Int
+  /// Called now and then by long-running loops with a one-line status (the CLI shows it on
+  /// stderr when stderr is a terminal).
+  public var progress: (@Sendable (String) -> Void)?
 
-  public init(deadline: Double? = nil, keepSMTLIB2: Bool = false, seed: Int = 0) {
+  public init(
+    deadline: Double? = nil, keepSMTLIB2: Bool = false, seed: Int = 0,
+    progress: (@Sendable (String) -> Void)? = nil
+  ) {
     self.deadline = deadline
     self.keepSMTLIB2 = keepSMTLIB2
     self.seed = seed
+    self.progress = progress
   }
 
   /// Milliseconds left before the deadline (nil if there is no deadline; 0 if it has passed).

@@ -239,7 +239,8 @@ public enum ThresholdArithmetic {
       // B1 as deep inside Q1 as it fits; B2 as deep inside Q1 ∩ Q2 as it fits.
       setup.append(z.eq(r.size { $0("B1") && $0("Q1") }, z.min(fT, r.size(of: "Q1"))))
       setup.append(
-        z.eq(r.size { $0("B2") && $0("Q1") && $0("Q2") }, z.min(fT, r.size { $0("Q1") && $0("Q2") })))
+        z.eq(
+          r.size { $0("B2") && $0("Q1") && $0("Q2") }, z.min(fT, r.size { $0("Q1") && $0("Q2") })))
       // O3: Q1 avoids B0, Q2 avoids B1.
       axioms.append(z.eq(r.size { $0("Q1") && $0("B0") }, zero))
       axioms.append(z.eq(r.size { $0("Q2") && $0("B1") }, zero))

@@ -82,7 +82,8 @@ public enum TreeCoverEncoder {
       for nodes in copies {
         let value = nodes.map { m.bool($0.selected) == true }
         guard value[0] else {
-          return Outcome(cover: nil, unknownReason: "internal: the model leaves a root unselected", query: query)
+          return Outcome(
+            cover: nil, unknownReason: "internal: the model leaves a root unselected", query: query)
         }
         var members: [Int] = []
         for (i, node) in nodes.enumerated() {
@@ -93,7 +94,8 @@ public enum TreeCoverEncoder {
             let chosen = node.children.filter { value[$0] }.count
             guard chosen == (value[i] ? k : 0) else {
               return Outcome(
-                cover: nil, unknownReason: "internal: the model selects \(chosen) children of a select \(k)",
+                cover: nil,
+                unknownReason: "internal: the model selects \(chosen) children of a select \(k)",
                 query: query)
             }
           }
@@ -103,7 +105,8 @@ public enum TreeCoverEncoder {
         sets.append(set)
       }
       guard covered.count == universe.count else {
-        return Outcome(cover: nil, unknownReason: "internal: the model's sets do not cover U", query: query)
+        return Outcome(
+          cover: nil, unknownReason: "internal: the model's sets do not cover U", query: query)
       }
       return Outcome(cover: sets, unknownReason: nil, query: query)
     }

@@ -30,7 +30,9 @@ struct VennRegions {
 
   /// Non-negativity of every region, and the regions summing to `total`.
   func wellFormed(total: Term) -> Term {
-    context.and(regions.map { context.ge($0, context.numeral(0)) } + [context.eq(context.sum(regions), total)])
+    context.and(
+      regions.map { context.ge($0, context.numeral(0)) } + [context.eq(context.sum(regions), total)]
+    )
   }
 
   /// The index of a named set.

@@ -8,7 +8,7 @@ final class SpecReader {
   static let maxUniverse = 1_000_000_000
   /// The most YAML values read from one spec (an alias counts once per use), so that a few
   /// lines of nested aliases cannot make the reader run for ever.
-  static let maxValues = 1_000_000
+  static let maxValues = 10_000_000
   /// The deepest nesting of `select` accepted.
   static let maxDepth = 100
 

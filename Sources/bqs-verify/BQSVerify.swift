@@ -12,7 +12,8 @@ import QuorumKit
 struct BQSVerify: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bqs-verify",
-    abstract: "Verify Byzantine quorum systems (Malkhi & Reiter, STOC 1997) with Z3 and exhaustive search.",
+    abstract:
+      "Verify Byzantine quorum systems (Malkhi & Reiter, STOC 1997) with Z3 and exhaustive search.",
     discussion: """
       Exit codes: 0 answered, 1 a property is violated or an --expect is not met, \
       2 bad input or usage, 3 unknown (timeout, resource cap, solver unknown).

@@ -12,7 +12,9 @@ struct ExistenceOptions: ParsableArguments {
   @Option(help: "Number of faulty servers (threshold fail-prone system).")
   var f: Int?
 
-  @Option(help: ArgumentHelp("A spec file whose fail-prone system to use instead of --n/--f.", valueName: "file"))
+  @Option(
+    help: ArgumentHelp(
+      "A spec file whose fail-prone system to use instead of --n/--f.", valueName: "file"))
   var spec: String?
 
   @Option(
@@ -25,7 +27,8 @@ struct ExistenceOptions: ParsableArguments {
   @Flag(help: "List every quorum of a witness family, however many.")
   var witness = false
 
-  @Option(help: ArgumentHelp("Exit 1 unless the verdict is this (exists or none).", valueName: "verdict"))
+  @Option(
+    help: ArgumentHelp("Exit 1 unless the verdict is this (exists or none).", valueName: "verdict"))
   var expect: String?
 
   func validate() throws {
@@ -60,12 +63,14 @@ struct ExistenceOptions: ParsableArguments {
       }
       return b
     }
-    let n = self.n!, f = self.f!
+    let n = self.n!
+    let f = self.f!
     guard n >= 1 else { throw InputError("--n must be at least 1 (got \(n))") }
     guard n <= 1_000_000_000 else { throw InputError("--n must be at most 10^9 (got \(n))") }
     guard f >= 0 else { throw InputError("--f must be at least 0 (got \(f))") }
     guard f < n else {
-      throw InputError("--f must be smaller than --n (got n = \(n), f = \(f)): some server must be correct")
+      throw InputError(
+        "--f must be smaller than --n (got n = \(n), f = \(f)): some server must be correct")
     }
     return try FailProneSystem.threshold(n: n, f: f)
   }
@@ -87,6 +92,7 @@ extension ExistenceSubcommand {
     let outcome = try ExistenceDecider.decide(
       cls, failProne: failProne, engines: try question.parsedEngines(), options: options)
     let seconds = Clock.now - start
+    if options.progress != nil { fputs("\r\u{1B}[K", stderr) }
     if let path = common.emitSMT2 {
       try writeSMTLIB2(outcome, to: path)
     }
@@ -95,7 +101,8 @@ extension ExistenceSubcommand {
     } else {
       print(
         ExistenceText.render(
-          cls, failProne: failProne, outcome: outcome, seconds: seconds, listWitness: question.witness),
+          cls, failProne: failProne, outcome: outcome, seconds: seconds,
+          listWitness: question.witness),
         terminator: "")
     }
     switch outcome.verdict {
@@ -109,7 +116,8 @@ extension ExistenceSubcommand {
   }
 
   func writeSMTLIB2(_ outcome: ExistenceDecider.Outcome, to path: String) throws {
-    var text = "; bqs-verify \(Self.quorumClass.rawValue): the solver queries behind the verdict, in order\n"
+    var text =
+      "; bqs-verify \(Self.quorumClass.rawValue): the solver queries behind the verdict, in order\n"
     var count = 0
     for r in outcome.reports {
       for q in r.queries {
@@ -117,7 +125,8 @@ extension ExistenceSubcommand {
         if count > 0 { text += "(reset)\n" }
         count += 1
         text += "; query \(count) (\(r.engine)): \(q.title)\n"
-        text += "; z3 answered: \(q.answer)\(q.expected.map { "; the verdict needs: \($0)" } ?? "")\n"
+        text +=
+          "; z3 answered: \(q.answer)\(q.expected.map { "; the verdict needs: \($0)" } ?? "")\n"
         text += body
         if !body.hasSuffix("\n") { text += "\n" }
       }
@@ -136,7 +145,8 @@ extension ExistenceSubcommand {
 struct MaskingCommand: ExistenceSubcommand {
   static let configuration = CommandConfiguration(
     commandName: "masking",
-    abstract: "Does a masking quorum system (Definition 4.1: M1, M2) exist for the fail-prone system?")
+    abstract:
+      "Does a masking quorum system (Definition 4.1: M1, M2) exist for the fail-prone system?")
   static let quorumClass = QuorumClass.masking
   @OptionGroup var question: ExistenceOptions
   @OptionGroup var common: CommonOptions
@@ -145,7 +155,9 @@ struct MaskingCommand: ExistenceSubcommand {
 struct DisseminationCommand: ExistenceSubcommand {
   static let configuration = CommandConfiguration(
     commandName: "dissemination",
-    abstract: "Does a dissemination quorum system (Definition 5.1: D1, D2) exist for the fail-prone system?")
+    abstract:
+      "Does a dissemination quorum system (Definition 5.1: D1, D2) exist for the fail-prone system?"
+  )
   static let quorumClass = QuorumClass.dissemination
   @OptionGroup var question: ExistenceOptions
   @OptionGroup var common: CommonOptions
@@ -154,7 +166,9 @@ struct DisseminationCommand: ExistenceSubcommand {
 struct OpaqueCommand: ExistenceSubcommand {
   static let configuration = CommandConfiguration(
     commandName: "opaque",
-    abstract: "Does an opaque masking quorum system (Definition 5.10: O1, O2, O3) exist for the fail-prone system?")
+    abstract:
+      "Does an opaque masking quorum system (Definition 5.10: O1, O2, O3) exist for the fail-prone system?"
+  )
   static let quorumClass = QuorumClass.opaque
   @OptionGroup var question: ExistenceOptions
   @OptionGroup var common: CommonOptions

@@ -33,7 +33,8 @@ enum ExistenceText {
     case .exists:
       out = "exists: \(what) exists for \(describe(failProne))"
     case .none:
-      out = "none: no \(cls == .opaque ? "opaque masking" : cls.rawValue) quorum system exists for \(describe(failProne))"
+      out =
+        "none: no \(cls == .opaque ? "opaque masking" : cls.rawValue) quorum system exists for \(describe(failProne))"
     case .unknown:
       out = "unknown: could not decide whether \(what) exists for \(describe(failProne))"
     }
@@ -45,14 +46,15 @@ enum ExistenceText {
       for line in r.details { out += "    \(line)\n" }
       if let family = r.witnessFamily {
         if listWitness || family.count <= 12 {
-          out += "    quorums: " + family.map(failProne.universe.describe).joined(separator: ", ") + "\n"
+          out +=
+            "    quorums: " + family.map(failProne.universe.describe).joined(separator: ", ") + "\n"
         } else {
           out += "    quorums: \(family.count) (--witness lists them)\n"
         }
       }
       for q in r.queries {
         out +=
-          "    query: \(q.title): \(q.answer)\(q.expected.map { " (needs \($0))" } ?? ""), \(q.variables) variables, \(q.assertions) assertions, \(formatSeconds(q.seconds))\n"
+          "    query: \(q.title): \(q.answer)\(q.expected.map { " (needs \($0))" } ?? ""), \(q.variables) variables, \(q.assertions) assertion\(q.assertions == 1 ? "" : "s"), \(formatSeconds(q.seconds))\n"
       }
     }
     out += "  time: \(formatSeconds(seconds))\n"

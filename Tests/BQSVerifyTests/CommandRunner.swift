@@ -21,9 +21,11 @@ enum CommandRunner {
     let candidates = [
       dir.appendingPathComponent("bqs-verify"),
       dir.deletingLastPathComponent().appendingPathComponent("bqs-verify"),
-      URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("bqs-verify"),
+      URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        .appendingPathComponent("bqs-verify"),
     ]
-    return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+      ?? candidates[0]
   }
 
   /// The package root (for spec files under Specs/).

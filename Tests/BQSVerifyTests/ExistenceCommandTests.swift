@@ -18,8 +18,13 @@ final class ExistenceCommandTests: XCTestCase {
   func testOpaqueTenTwoExistsWithWitness() throws {
     let r = try CommandRunner.run(["opaque", "--n", "10", "--f", "2"])
     XCTAssertEqual(r.status, 0, r.stderr)
-    XCTAssertTrue(r.stdout.hasPrefix("exists: an opaque masking quorum system exists for B = all 2-subsets of 10 servers — n = 10 >= 5f = 10 (Theorem 5.13)\n"), r.stdout)
-    XCTAssertTrue(r.stdout.contains("witness: the threshold construction of Example 5.12, every 8-subset of the 10 servers"))
+    XCTAssertTrue(
+      r.stdout.hasPrefix(
+        "exists: an opaque masking quorum system exists for B = all 2-subsets of 10 servers — n = 10 >= 5f = 10 (Theorem 5.13)\n"
+      ), r.stdout)
+    XCTAssertTrue(
+      r.stdout.contains(
+        "witness: the threshold construction of Example 5.12, every 8-subset of the 10 servers"))
     XCTAssertTrue(r.stdout.contains("re-checked by enumeration"))
   }
 
@@ -44,10 +49,16 @@ final class ExistenceCommandTests: XCTestCase {
 
   func testBadInputIsOneLineExitTwo() throws {
     let cases: [([String], String)] = [
-      (["opaque", "--n", "3", "--f", "3"], "error: --f must be smaller than --n (got n = 3, f = 3): some server must be correct\n"),
+      (
+        ["opaque", "--n", "3", "--f", "3"],
+        "error: --f must be smaller than --n (got n = 3, f = 3): some server must be correct\n"
+      ),
       (["opaque", "--n", "0", "--f", "0"], "error: --n must be at least 1 (got 0)\n"),
       (["opaque", "--n", "5", "--f=-1"], "error: --f must be at least 0 (got -1)\n"),
-      (["masking", "--n", "5"], "error: give --n N and --f F (a threshold fail-prone system), or --spec FILE\n"),
+      (
+        ["masking", "--n", "5"],
+        "error: give --n N and --f F (a threshold fail-prone system), or --spec FILE\n"
+      ),
       (["masking", "--spec", "/nonexistent.yaml"], ""),
     ]
     for (args, expected) in cases {
@@ -65,7 +76,8 @@ final class ExistenceCommandTests: XCTestCase {
     let b = try CommandRunner.run(["masking", "--n", "9", "--f", "2", "--json"])
     XCTAssertEqual(a.status, 0)
     let strip = { (s: String) in
-      s.replacingOccurrences(of: #""seconds":[0-9.e-]+"#, with: "\"seconds\":0", options: .regularExpression)
+      s.replacingOccurrences(
+        of: #""seconds":[0-9.e-]+"#, with: "\"seconds\":0", options: .regularExpression)
     }
     XCTAssertEqual(strip(a.stdout), strip(b.stdout))
     let object = try JSONSerialization.jsonObject(with: Data(a.stdout.utf8)) as? [String: Any]
@@ -75,7 +87,8 @@ final class ExistenceCommandTests: XCTestCase {
 
   /// The emitted SMT-LIB2 is answered the same way by the z3 and cvc5 binaries.
   func testEmittedSMTLIB2ReplaysInOtherSolvers() throws {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("bqs-opaque-9-2.smt2").path
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("bqs-opaque-9-2.smt2")
+      .path
     let r = try CommandRunner.run(["opaque", "--n", "9", "--f", "2", "--emit-smt2", path])
     XCTAssertEqual(r.status, 0)
     let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -84,7 +97,8 @@ final class ExistenceCommandTests: XCTestCase {
     }
     XCTAssertGreaterThanOrEqual(answers.count, 3)
     var ran = 0
-    for solver in ["/usr/bin/z3", "/usr/bin/cvc5"] where FileManager.default.isExecutableFile(atPath: solver) {
+    for solver in ["/usr/bin/z3", "/usr/bin/cvc5"]
+    where FileManager.default.isExecutableFile(atPath: solver) {
       let p = Process()
       p.executableURL = URL(fileURLWithPath: solver)
       p.arguments = solver.hasSuffix("cvc5") ? ["--lang=smt2", path] : [path]
@@ -99,6 +113,64 @@ final class ExistenceCommandTests: XCTestCase {
       XCTAssertEqual(lines, answers, "\(solver) disagrees")
       ran += 1
     }
-    if ran == 0 { throw XCTSkip("neither /usr/bin/z3 nor /usr/bin/cvc5 is installed (apt-get install z3 cvc5)") }
+    if ran == 0 {
+      throw XCTSkip("neither /usr/bin/z3 nor /usr/bin/cvc5 is installed (apt-get install z3 cvc5)")
+    }
+  }
+}
+
+/// Spec files through the command line: verdicts, and errors with file:line:column.
+final class SpecCommandTests: XCTestCase {
+  func testPartitionSpecs() throws {
+    let m4 = try CommandRunner.run(["masking", "--spec", "Specs/failprone/partition-m4.yaml"])
+    XCTAssertEqual(m4.status, 0)
+    XCTAssertTrue(
+      m4.stdout.hasPrefix(
+        "none: no masking quorum system exists for B = a partition of 8 servers into 4 blocks — 4 fail-prone sets cover U (Corollary 4.4)\n"
+      ), m4.stdout)
+    let m5 = try CommandRunner.run(["opaque", "--spec", "Specs/failprone/partition-m5.yaml"])
+    XCTAssertEqual(m5.status, 0)
+    XCTAssertTrue(m5.stdout.hasPrefix("exists: "), m5.stdout)
+  }
+
+  func testNestedRingOver65ServersIsDecidedOnTheTree() throws {
+    let r = try CommandRunner.run(["masking", "--spec", "Specs/failprone/ring13-65-select3.yaml"])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    XCTAssertTrue(
+      r.stdout.hasPrefix(
+        "exists: a masking quorum system exists for B = a nested threshold structure over 65 servers (61776 sets) — no 4 fail-prone sets cover U (Corollary 4.4)\n"
+      ), r.stdout)
+    XCTAssertTrue(r.stdout.contains("SMT over the expression tree agrees (unsat)"))
+    let big = try CommandRunner.run(["dissemination", "--spec", "Specs/failprone/ring13-65.yaml"])
+    XCTAssertEqual(big.status, 0, big.stderr)
+    XCTAssertTrue(big.stdout.hasPrefix("none: "), big.stdout)
+    XCTAssertTrue(big.stdout.contains("SMT over the expression tree agrees (sat)"))
+  }
+
+  func testBrokenSpecsGiveFileLineColumn() throws {
+    let r = try CommandRunner.run(["masking", "--spec", "Specs/broken/containment.yaml"])
+    XCTAssertEqual(r.status, 2)
+    XCTAssertEqual(r.stdout, "")
+    XCTAssertEqual(
+      r.stderr,
+      "error: Specs/broken/containment.yaml:10:7: fail-prone set {1, 2} is contained in {1, 2, 3}; a fail-prone system lists only maximal sets\n"
+    )
+    for file in try FileManager.default.contentsOfDirectory(
+      atPath: CommandRunner.packageRoot.appendingPathComponent("Specs/broken").path)
+    {
+      let r = try CommandRunner.run(["opaque", "--spec", "Specs/broken/\(file)"])
+      XCTAssertEqual(r.status, 2, file)
+      XCTAssertTrue(r.stderr.hasPrefix("error: Specs/broken/\(file):"), "\(file): \(r.stderr)")
+      XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, "\(file): one line")
+    }
+  }
+
+  func testEnumerationEnginesRefuseHugeUniverses() throws {
+    let r = try CommandRunner.run(["opaque", "--n", "1000", "--f", "10", "--engine", "family"])
+    XCTAssertEqual(r.status, 2)
+    XCTAssertEqual(
+      r.stderr,
+      "error: the family reduction needs explicit server sets, which support at most 64 servers; this universe has 1000\n"
+    )
   }
 }

@@ -16,7 +16,8 @@ final class CriterionEngineTests: XCTestCase {
       let members = try b.members(limit: 100_000)
       let explicit = try FailProneSystem.explicit(universe: b.universe, sets: members)
       for k in [3, 4] {
-        let smt = TreeCoverEncoder.cover(e, universe: b.universe, count: k, options: EngineOptions())
+        let smt = TreeCoverEncoder.cover(
+          e, universe: b.universe, count: k, options: EngineOptions())
         XCTAssertNil(smt.unknownReason)
         let pure = try CoverCriterion.cover(of: b, count: k)
         let expanded = try CoverCriterion.cover(of: explicit, count: k)
@@ -41,19 +42,48 @@ final class CriterionEngineTests: XCTestCase {
     XCTAssertEqual(r.witnessFamily?.count, 5)
     let none = try CriterionEngine.decide(
       .masking,
-      failProne: try FailProneSystem.partition(universe: Universe(count: 4), blocks: Array(blocks.prefix(4))),
+      failProne: try FailProneSystem.partition(
+        universe: Universe(count: 4), blocks: Array(blocks.prefix(4))),
       options: EngineOptions())
     XCTAssertEqual(none.verdict, .none)
     XCTAssertEqual(none.involvedSets?.count, 4)
   }
 
   func testDeciderReportsAgreementOnThreshold() throws {
-    for (cls, n, f) in [(QuorumClass.masking, 8, 2), (.masking, 9, 2), (.opaque, 9, 2), (.opaque, 10, 2)] {
+    for (cls, n, f) in [
+      (QuorumClass.masking, 8, 2), (.masking, 9, 2), (.opaque, 9, 2), (.opaque, 10, 2),
+    ] {
       let b = try FailProneSystem.threshold(n: n, f: f)
       let o = try ExistenceDecider.decide(cls, failProne: b, options: EngineOptions())
       XCTAssertNil(o.disagreement)
-      XCTAssertEqual(o.verdict, ThresholdArithmetic.paperBound(cls, n: n, f: f).holds ? .exists : .none)
+      XCTAssertEqual(
+        o.verdict, ThresholdArithmetic.paperBound(cls, n: n, f: f).holds ? .exists : .none)
       XCTAssertTrue(o.reports.allSatisfy { $0.verdict == o.verdict }, "\(o.reports.map(\.reason))")
+    }
+  }
+}
+
+/// The correctness range: every threshold (n, f) with 1 <= f <= 3 and n <= 14, all three
+/// classes, every default engine (arithmetic, criterion, family): each must decide, agree with
+/// the others, and match n > 4f, n > 3f, n >= 5f.
+final class ThresholdSweepTests: XCTestCase {
+  func testEveryEngineOnEveryThresholdUpTo14() throws {
+    for f in 1...3 {
+      for n in (f + 1)...14 {
+        let b = try FailProneSystem.threshold(n: n, f: f)
+        for cls in QuorumClass.allCases {
+          let o = try ExistenceDecider.decide(cls, failProne: b, options: EngineOptions())
+          let expected: ExistenceVerdict =
+            ThresholdArithmetic.paperBound(cls, n: n, f: f).holds ? .exists : .none
+          XCTAssertNil(o.disagreement, "\(cls) n=\(n) f=\(f)")
+          XCTAssertEqual(o.verdict, expected, "\(cls) n=\(n) f=\(f)")
+          for r in o.reports {
+            XCTAssertEqual(r.verdict, expected, "\(cls) n=\(n) f=\(f) \(r.engine): \(r.reason)")
+          }
+          XCTAssertTrue(
+            o.reports.contains { $0.engine == "family reduction" }, "\(cls) n=\(n) f=\(f)")
+        }
+      }
     }
   }
 }

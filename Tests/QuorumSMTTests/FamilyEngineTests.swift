@@ -17,7 +17,10 @@ final class FamilyEngineTests: XCTestCase {
           XCTAssertEqual(r.verdict, expected ? .exists : .none, "\(cls) n=\(n) f=\(f): \(r.reason)")
           if r.verdict == .exists {
             let family = try XCTUnwrap(r.witnessFamily)
-            XCTAssertTrue(try PropertyChecker.check(cls, quorums: family, failProne: b).allSatisfy { $0.1 == nil })
+            XCTAssertTrue(
+              try PropertyChecker.check(cls, quorums: family, failProne: b).allSatisfy {
+                $0.1 == nil
+              })
           }
         }
       }
@@ -57,7 +60,8 @@ final class FamilyEngineTests: XCTestCase {
       let b = try FailProneSystem.partition(universe: Universe(count: 2 * m), blocks: blocks)
       let masking = try FamilyEngine.decide(.masking, failProne: b, options: EngineOptions())
       XCTAssertEqual(masking.verdict, m > 4 ? .exists : .none, "masking m=\(m)")
-      let dissemination = try FamilyEngine.decide(.dissemination, failProne: b, options: EngineOptions())
+      let dissemination = try FamilyEngine.decide(
+        .dissemination, failProne: b, options: EngineOptions())
       XCTAssertEqual(dissemination.verdict, m > 3 ? .exists : .none, "dissemination m=\(m)")
       let opaque = try FamilyEngine.decide(.opaque, failProne: b, options: EngineOptions())
       // Threshold f = 1 over m super-elements: opaque iff m >= 5 (Theorem 5.13 on blocks of size 2
@@ -68,14 +72,19 @@ final class FamilyEngineTests: XCTestCase {
   }
 
   func testTooManySetsIsUnknownNotAVerdict() throws {
-    let b = try FailProneSystem.threshold(n: 30, f: 6)
-    let r = try FamilyEngine.decide(.opaque, failProne: b, options: EngineOptions(), memberLimit: 1000)
+    // select 3 out-of 20 servers: 1,140 fail-prone sets, over the limit of 1,000.
+    let b = try FailProneSystem.nested(
+      universe: Universe(count: 20), expression: .select(k: 3, of: (0..<20).map { .server($0) }))
+    let r = try FamilyEngine.decide(
+      .opaque, failProne: b, options: EngineOptions(), memberLimit: 1000)
     XCTAssertEqual(r.verdict, .unknown)
+    XCTAssertTrue(r.reason.contains("more than the family engine's limit of 1000"), r.reason)
   }
 
   func testTimeoutIsUnknown() throws {
     let b = try FailProneSystem.threshold(n: 14, f: 3)
-    let r = try FamilyEngine.decide(.opaque, failProne: b, options: EngineOptions(deadline: Clock.now))
+    let r = try FamilyEngine.decide(
+      .opaque, failProne: b, options: EngineOptions(deadline: Clock.now))
     XCTAssertEqual(r.verdict, .unknown)
   }
 }

@@ -39,7 +39,8 @@ final class ThresholdArithmeticTests: XCTestCase {
   }
 
   func testNoneCarriesTheBoundAndBothQueries() {
-    let r = ThresholdArithmetic.decide(.opaque, n: 9, f: 2, options: EngineOptions(keepSMTLIB2: true))
+    let r = ThresholdArithmetic.decide(
+      .opaque, n: 9, f: 2, options: EngineOptions(keepSMTLIB2: true))
     XCTAssertEqual(r.verdict, .none)
     XCTAssertEqual(r.reason, "n = 9 < 5f = 10 (Theorem 5.13)")
     XCTAssertEqual(r.queries.map(\.answer), ["sat", "sat", "unsat"])
@@ -63,7 +64,8 @@ final class ThresholdArithmeticTests: XCTestCase {
             let sweep = ThresholdRegionCheck.violation(cls, n: n, f: f, quorumSize: q)
             let enumerated = try PropertyChecker.check(cls, quorums: quorums, failProne: b)
               .contains { $0.1 != nil }
-            XCTAssertEqual(sweep != nil, enumerated, "\(cls) n=\(n) f=\(f) q=\(q): \(sweep ?? "holds")")
+            XCTAssertEqual(
+              sweep != nil, enumerated, "\(cls) n=\(n) f=\(f) q=\(q): \(sweep ?? "holds")")
           }
         }
       }

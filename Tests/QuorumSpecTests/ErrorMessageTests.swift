@@ -361,6 +361,6 @@ final class ErrorMessageTests: XCTestCase {
         "\(error)")
     }
     // Specs read with the default limit.
-    XCTAssertEqual(SpecReader.maxValues, 1_000_000)
+    XCTAssertEqual(SpecReader.maxValues, 10_000_000)
   }
 }
