@@ -63,6 +63,8 @@ struct FamilyEncoder {
   let solver: Z3Solver
   /// For a threshold system, its f; nil for an explicit adversary.
   let thresholdF: Int?
+  /// Classes of interchangeable servers (see ``interchangeableServers(_:)``).
+  let interchangeable: [[Int]]
 
   var demands: [ServerSet] = []
   var x: [[Term?]] = []  // x[i][s]: server s in the quorum for demand i (nil: s in B_i)
@@ -83,6 +85,46 @@ struct FamilyEncoder {
     self.solver = Z3Solver(z)
     solver.setSeed(options.seed)
     if case .threshold(let f) = failProne.kind { thresholdF = f } else { thresholdF = nil }
+    interchangeable = FamilyEncoder.interchangeableServers(failProne)
+  }
+
+  /// Classes of servers any two of which can be swapped without changing B (the transposition
+  /// is an automorphism of B). Transpositions (s t) and (t u) generate (s u), so each class's
+  /// whole symmetric group preserves B. Computed on the listed members (up to 20,000 sets);
+  /// every server of a threshold system is in one class.
+  static func interchangeableServers(_ b: FailProneSystem) -> [[Int]] {
+    let n = b.n
+    if case .threshold = b.kind { return [Array(0..<n)] }
+    guard b.setCount <= 20_000, let members = try? b.members(limit: 20_000) else {
+      return (0..<n).map { [$0] }
+    }
+    let memberSet = Set(members)
+    var parent = Array(0..<n)
+    func root(_ x: Int) -> Int {
+      var x = x
+      while parent[x] != x { x = parent[x] }
+      return x
+    }
+    for s in 0..<n {
+      for t in (s + 1)..<max(n, s + 1) where root(s) != root(t) {
+        let swaps = members.allSatisfy { m in
+          guard m.contains(s) != m.contains(t) else { return true }
+          var swapped = m
+          if m.contains(s) {
+            swapped.remove(s)
+            swapped.insert(t)
+          } else {
+            swapped.remove(t)
+            swapped.insert(s)
+          }
+          return memberSet.contains(swapped)
+        }
+        if swaps { parent[root(t)] = root(s) }
+      }
+    }
+    var classes: [Int: [Int]] = [:]
+    for s in 0..<n { classes[root(s), default: []].append(s) }
+    return classes.values.map { $0.sorted() }.sorted { $0[0] < $1[0] }
   }
 
   // MARK: Variables
@@ -100,11 +142,16 @@ struct FamilyEncoder {
       }
     }
     x.append(row)
-    if i == 0, thresholdF != nil {
-      // Symmetry breaking: the first quorum is a prefix of U \ B_0.
-      let free = (0..<n).filter { row[$0] != nil }
-      for (a, b) in zip(free, free.dropFirst()) {
-        solver.assert(z.implies(row[b]!, row[a]!))
+    if i == 0 {
+      // Symmetry breaking: within each class of interchangeable servers, the first quorum
+      // takes a prefix of the class's servers outside B_0. Permuting a class while fixing B_0
+      // maps B to itself and B_0 to itself, so it maps any X-system to one whose quorum for
+      // B_0 has this form, and the demands of any later round are still met by its image.
+      for cls in interchangeable {
+        let free = cls.filter { row[$0] != nil }
+        for (a, b) in zip(free, free.dropFirst()) {
+          solver.assert(z.implies(row[b]!, row[a]!))
+        }
       }
     }
     // Constraints between the new quorum and every quorum so far (itself included).
@@ -224,7 +271,8 @@ struct FamilyEncoder {
       // itself and preserves each property; every ordered pair of quorums is thus the image of
       // a pair whose first member is family[0]. Checking those pairs checks them all.
       guard let first = family.first else { return nil }
-      for q2 in family {
+      for (index, q2) in family.enumerated() {
+        if index % 1024 == 0 && options.expired { return nil }
         guard let r = try? PropertyChecker.check(cls, quorums: [first, q2], failProne: failProne),
           r.allSatisfy({ $0.0.isAvailability || $0.1 == nil })
         else { return nil }

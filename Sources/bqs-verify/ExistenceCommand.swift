@@ -142,6 +142,20 @@ extension ExistenceSubcommand {
   }
 }
 
+/// The help text shared by the existence subcommands.
+func existenceDiscussion(_ name: String, bound: String) -> String {
+  """
+  Prints a one-line verdict (exists, none or unknown), then each engine's evidence. For a
+  threshold fail-prone system the answer is exactly \(bound), for any n; a spec file may give
+  any fail-prone system (explicit sets, a partition, or a nested 'select k out-of' structure).
+
+  Examples:
+    bqs-verify \(name) --n 9 --f 2
+    bqs-verify \(name) --n 1000000 --f 200000 --json
+    bqs-verify \(name) --spec Specs/failprone/partition-m5.yaml --emit-smt2 query.smt2
+  """
+}
+
 struct MaskingCommand: ExistenceSubcommand {
   static let configuration = CommandConfiguration(
     commandName: "masking",
