@@ -40,6 +40,9 @@ let package = Package(
       name: "QuorumLoad",
       dependencies: ["QuorumKit", .product(name: "BigInt", package: "BigInt")]
     ),
+    // Protocol models (the read/write protocols of Sections 3-5, later Section 6) and the
+    // explicit-state BFS checker; pure Swift.
+    .target(name: "ProtocolKit", dependencies: ["QuorumKit"]),
     // Regression proof obligations (Proofs/): file format, parametric LIA proofs, the runner.
     .target(
       name: "ProofKit",
@@ -51,7 +54,7 @@ let package = Package(
     .executableTarget(
       name: "bqs-verify",
       dependencies: [
-        "QuorumKit", "QuorumSpec", "QuorumSMT", "QuorumLoad", "ProofKit", "Z3Kit",
+        "QuorumKit", "QuorumSpec", "QuorumSMT", "QuorumLoad", "ProofKit", "ProtocolKit", "Z3Kit",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -61,6 +64,7 @@ let package = Package(
     .testTarget(name: "QuorumSMTTests", dependencies: ["QuorumSMT", "QuorumKit", "Z3Kit"]),
     .testTarget(name: "QuorumLoadTests", dependencies: ["QuorumLoad", "QuorumKit"]),
     .testTarget(name: "ProofKitTests", dependencies: ["ProofKit", "QuorumKit"]),
+    .testTarget(name: "ProtocolKitTests", dependencies: ["ProtocolKit", "QuorumKit"]),
     .testTarget(name: "BQSVerifyTests", dependencies: ["bqs-verify"]),
   ],
   swiftLanguageModes: [.v5]
