@@ -174,3 +174,54 @@ final class SpecCommandTests: XCTestCase {
     )
   }
 }
+
+/// Golden output: the whole text of a failing (none) and a passing (exists) question, as
+/// swift-argument-parser's example tests compare whole outputs. Timings are normalised to "T s".
+final class ExistenceGoldenTests: XCTestCase {
+  func testOpaqueNineTwoGolden() throws {
+    let r = try CommandRunner.run(["opaque", "--n", "9", "--f", "2"])
+    XCTAssertEqual(r.status, 0)
+    XCTAssertEqual(
+      r.normalizedStdout,
+      """
+      none: no opaque masking quorum system exists for B = all 2-subsets of 9 servers — n = 9 < 5f = 10 (Theorem 5.13)
+        threshold arithmetic: none — n = 9 < 5f = 10 (Theorem 5.13)
+          the construction of size 8 fails: O3 violated with region sizes |none| = 7, |B| = 2
+          Theorem 5.13's argument: UNSAT over the Venn regions of B0, Q1, B1, Q2, B2 with n = 9, f = 2 (the adversary's sets exist: SAT)
+          query: sufficiency of the threshold construction of Example 5.12 (q = 8) over Venn regions: sat (needs unsat), 18 variables, 1 assertion, T s
+          query: the sets of Theorem 5.13's argument exist for n = 9, f = 2: sat (needs sat), 32 variables, 6 assertions, T s
+          query: Theorem 5.13's argument with the class axioms instantiated: unsat (needs unsat), 32 variables, 32 assertions, T s
+        family reduction: none — no family of quorums avoiding 2 of the fail-prone sets satisfies O1, O2 (UNSAT)
+          fail-prone sets involved: {0, 1}, {2, 3}
+          query: family reduction: 2 of 36 fail-prone sets demanded, 2 rounds: unsat (needs unsat), 19 variables, 18 assertions, T s
+        time: T s
+
+      """)
+  }
+
+  func testMaskingTenTwoGolden() throws {
+    let r = try CommandRunner.run(["masking", "--n", "10", "--f", "2"])
+    XCTAssertEqual(r.status, 0)
+    XCTAssertEqual(
+      r.normalizedStdout,
+      """
+      exists: a masking quorum system exists for B = all 2-subsets of 10 servers — n = 10 > 4f = 8 (Corollary 4.4)
+        threshold arithmetic: exists — n = 10 > 4f = 8 (Corollary 4.4)
+          witness: the threshold construction of Example 4.7, every 8-subset of the 10 servers (quorum size ceil((n+2f+1)/2) = 8)
+          re-checked on region sizes: no two 8-sets and two 2-sets violate M1, M2 (solver UNSAT, and a pure-Swift sweep over every intersection size)
+          re-checked by enumeration: all 45 quorums against all 45 fail-prone sets
+          smallest quorum c(Q) = 8; load 4/5 (uniform strategy; optimal by Theorem 4.5, L >= c(Q)/n)
+          query: sufficiency of the threshold construction of Example 4.7 (q = 8) over Venn regions: unsat (needs unsat), 18 variables, 1 assertion, T s
+        cover criterion: exists — no 4 fail-prone sets cover U (Corollary 4.4)
+          no 4 fail-prone sets cover U (Corollary 4.4), by the pure-Swift cover search
+          witness: the complements {U \\ B : B in B} (Theorem 4.3), 45 quorums, re-checked by enumeration
+          quorums: 45 (--witness lists them)
+        family reduction: exists — the family of complements {U \\ B : B in B} (45 quorums), re-checked by enumeration
+          witness: the complements of the 45 fail-prone sets, tried before the solver (Theorems 4.3, 5.4 single this family out)
+          smallest quorum c(Q) = 8; M1, M2 re-checked by enumeration of the pairs (Q0, Q) for every Q, which the symmetry of B makes exhaustive
+          quorums: 45 (--witness lists them)
+        time: T s
+
+      """)
+  }
+}
