@@ -63,7 +63,7 @@ let package = Package(
     .testTarget(name: "QuorumSpecTests", dependencies: ["QuorumSpec", "QuorumKit"]),
     .testTarget(name: "QuorumSMTTests", dependencies: ["QuorumSMT", "QuorumKit", "Z3Kit"]),
     .testTarget(name: "QuorumLoadTests", dependencies: ["QuorumLoad", "QuorumKit"]),
-    .testTarget(name: "ProofKitTests", dependencies: ["ProofKit", "QuorumKit"]),
+    .testTarget(name: "ProofKitTests", dependencies: ["ProofKit", "QuorumKit", "Z3Kit"]),
     .testTarget(name: "ProtocolKitTests", dependencies: ["ProtocolKit", "QuorumKit"]),
     .testTarget(name: "BQSVerifyTests", dependencies: ["bqs-verify"]),
   ],

@@ -19,7 +19,9 @@ struct BQSVerify: ParsableCommand {
       2 bad input or usage, 3 unknown (timeout, resource cap, solver unknown).
       """,
     version: "0.1.0",
-    subcommands: [MaskingCommand.self, DisseminationCommand.self, OpaqueCommand.self]
+    subcommands: [
+      MaskingCommand.self, DisseminationCommand.self, OpaqueCommand.self, ProveCommand.self,
+    ]
   )
 }
 

@@ -1,0 +1,207 @@
+import Foundation
+import QuorumKit
+import QuorumSMT
+import QuorumSpec
+
+/// Exhaustive sweeps over every instance up to a bound (the obligation's `sweep:` key).
+///
+/// - `threshold-existence` — for every class in `classes` (default all three), every
+///   `1 <= n <= n-max` and `0 <= f <= min(f-max, n - 1)`: `ExistenceDecider` (the `engines`
+///   given, default every one that applies) must answer what the paper's bound says
+///   (Cor 4.4, Cor 5.5, Thm 5.13). `holds` if it does everywhere.
+/// - `grid-construction` — the grids of Examples 4.8 / 5.8 (a column and `r` full rows of a
+///   k x k grid; `rows: [a, b]` means r = a f + b, default 2f+1 masking, f+1 dissemination)
+///   checked by the pure-Swift enumerator against all f-subsets, for every
+///   `f-min <= f <= f-max` and every k from `k-min: [c, d]` (c f + d; default 3f+1 resp.
+///   2f+1) to `k-max` (k*k <= 64).
+public enum Sweeps {
+  /// The sweeps this module knows.
+  public static let kinds = ["threshold-existence", "grid-construction"]
+
+  /// Runs a sweep obligation.
+  public static func run(_ o: Obligation, options: EngineOptions) throws -> Outcome {
+    switch o.kind ?? "" {
+    case "threshold-existence": return try thresholdExistence(o, options)
+    case "grid-construction": return try grid(o, options)
+    default:
+      throw o.error(
+        "unknown sweep '\(o.kind ?? "")' (expected one of: \(kinds.joined(separator: ", ")))")
+    }
+  }
+
+  static func engines(_ o: Obligation) throws -> [ExistenceEngine]? {
+    try o.list("engines")?.map { name in
+      guard let e = ExistenceEngine(rawValue: name) else {
+        throw o.error(
+          "unknown engine '\(name)' (expected arithmetic, family or criterion)",
+          line: o.parameters["engines"]?.line)
+      }
+      return e
+    }
+  }
+
+  static func thresholdExistence(_ o: Obligation, _ options: EngineOptions) throws -> Outcome {
+    try o.requireOnly(["classes", "n-max", "f-max", "engines"])
+    let classes = try (o.list("classes") ?? QuorumClass.allCases.map(\.rawValue)).map { name in
+      guard let c = QuorumClass(rawValue: name) else {
+        throw o.error("unknown class '\(name)'", line: o.parameters["classes"]?.line)
+      }
+      return c
+    }
+    let nMax = try o.int("n-max")
+    let fMax = try o.int("f-max")
+    guard (1...64).contains(nMax), fMax >= 0 else {
+      throw o.error("'n-max' must be 1...64 and 'f-max' at least 0")
+    }
+    let chosen = try engines(o)
+    var count = 0
+    var counts: [String: Int] = [:]
+    for cls in classes {
+      for n in 1...nMax {
+        for f in 0...min(fMax, n - 1) {
+          if options.expired {
+            return Outcome(
+              .unknown,
+              "budget exhausted after \(count) instances (at \(cls.rawValue) n = \(n), f = \(f))")
+          }
+          let b = try FailProneSystem.threshold(n: n, f: f)
+          let out = try ExistenceDecider.decide(
+            cls, failProne: b, engines: chosen, options: options)
+          let expected: ExistenceVerdict =
+            ThresholdArithmetic.paperBound(cls, n: n, f: f).holds ? .exists : .none
+          if out.verdict == .unknown {
+            let why =
+              out.disagreement
+              ?? out.reports.map { "\($0.engine): \($0.reason)" }.joined(separator: "; ")
+            return Outcome(.unknown, "\(cls.rawValue) n = \(n), f = \(f): unknown (\(why))")
+          }
+          if out.verdict != expected {
+            return Outcome(
+              .violated,
+              "\(cls.rawValue) n = \(n), f = \(f): the engines say \(out.verdict.rawValue), the paper's bound says \(expected.rawValue)",
+              details: out.reports.map { "\($0.engine): \($0.verdict.rawValue) — \($0.reason)" })
+          }
+          count += 1
+          counts[out.verdict.rawValue, default: 0] += 1
+        }
+      }
+    }
+    let engineText = chosen.map { $0.map(\.rawValue).joined(separator: ", ") } ?? "default engines"
+    return Outcome(
+      .holds,
+      "\(count) instances (\(classes.map(\.rawValue).joined(separator: ", ")); n <= \(nMax), f <= \(fMax)) agree with the paper's bounds (\(engineText))",
+      details: counts.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" })
+  }
+
+  /// The quorums of the grid construction: column j plus the rows in I, |I| = r.
+  public static func gridQuorums(k: Int, rows r: Int) -> [ServerSet] {
+    var out: [ServerSet] = []
+    guard r >= 0 && r <= k else { return out }
+    for j in 0..<k {
+      let column = ServerSet((0..<k).map { $0 * k + j })
+      for rows in KSubsets(n: k, k: r) {
+        var q = column
+        for i in rows { q = q.union(ServerSet.range((i * k)..<(i * k + k))) }
+        out.append(q)
+      }
+    }
+    return out
+  }
+
+  static func grid(_ o: Obligation, _ options: EngineOptions) throws -> Outcome {
+    try o.requireOnly(["class", "rows", "k-min", "k-max", "f-min", "f-max"])
+    let cls = try o.quorumClass()
+    guard cls != .opaque else {
+      throw o.error("the grid constructions are masking (Ex 4.8) or dissemination (Ex 5.8)")
+    }
+    let rows = try ParametricProofs.linear(o, "rows", default: cls == .masking ? (2, 1) : (1, 1))
+    let kLow = try ParametricProofs.linear(o, "k-min", default: cls == .masking ? (3, 1) : (2, 1))
+    let kMax = try o.int("k-max")
+    let fMin = try o.int("f-min", default: 0)
+    let fMax = try o.int("f-max")
+    guard (1...8).contains(kMax) else { throw o.error("'k-max' must be 1...8 (k*k <= 64)") }
+    var checked = 0
+    for f in fMin...max(fMin, fMax) {
+      let kMin = kLow.0 * f + kLow.1
+      guard kMin <= kMax else { continue }
+      for k in max(1, kMin)...kMax where f < k * k {
+        if options.expired {
+          return Outcome(
+            .unknown, "budget exhausted after \(checked) grids (at k = \(k), f = \(f))")
+        }
+        let r = rows.0 * f + rows.1
+        let quorums = gridQuorums(k: k, rows: r)
+        let b = try FailProneSystem.threshold(n: k * k, f: f)
+        let result = try PropertyChecker.check(cls, quorums: quorums, failProne: b)
+        if let (p, v) = result.first(where: { $0.1 != nil }), let v {
+          var parts: [String] = []
+          if let q1 = v.q1 { parts.append("Q1 = \(q1)") }
+          if let q2 = v.q2 { parts.append("Q2 = \(q2)") }
+          if let b1 = v.b1 { parts.append("B1 = \(b1)") }
+          if let b2 = v.b2 { parts.append("B2 = \(b2)") }
+          return Outcome(
+            .violated,
+            "k = \(k) (n = \(k * k)), f = \(f), column + \(r) rows: \(p.rawValue) fails — \(v.detail)",
+            details: parts)
+        }
+        checked += 1
+      }
+    }
+    if checked == 0 { return Outcome(.vacuous, "no grid instance in range") }
+    return Outcome(
+      .holds,
+      "\(checked) grids (f \(fMin)...\(fMax), k up to \(kMax)) are \(cls.rawValue) systems (enumerated, every Q1, Q2, B)"
+    )
+  }
+}
+
+/// The `existence` method: one question to `ExistenceDecider`.
+///
+/// Parameters: `class`; either `n` and `f` (threshold) or `spec` (a spec file, relative to the
+/// obligation's directory); optional `engines`. Verdict `exists` / `none` / `unknown`.
+public enum ExistenceObligation {
+  /// Runs an existence obligation.
+  public static func run(_ o: Obligation, options: EngineOptions) throws -> Outcome {
+    try o.requireOnly(["class", "n", "f", "spec", "engines"])
+    let cls = try o.quorumClass()
+    let b: FailProneSystem
+    let what: String
+    if o.parameters["spec"] != nil {
+      let rel = try o.string("spec")
+      let dir = (o.path as NSString).deletingLastPathComponent
+      let path = rel.hasPrefix("/") ? rel : (dir as NSString).appendingPathComponent(rel)
+      let spec = try Spec.load(path: path)
+      guard let fp = spec.failProne else {
+        throw o.error("the spec \(rel) has no fail-prone system", line: o.parameters["spec"]?.line)
+      }
+      b = fp
+      what = rel
+    } else {
+      let n = try o.int("n")
+      let f = try o.int("f")
+      do { b = try FailProneSystem.threshold(n: n, f: f) } catch let e as InputError {
+        throw o.error(e.message, line: o.parameters["n"]?.line)
+      }
+      what = "all \(f)-subsets of \(n) servers"
+    }
+    let out = try ExistenceDecider.decide(
+      cls, failProne: b, engines: try Sweeps.engines(o), options: options)
+    let details = out.reports.map { "\($0.engine): \($0.verdict.rawValue) — \($0.reason)" }
+    let queries = out.reports.flatMap(\.queries).map {
+      ProofQuery(
+        title: $0.title, needed: $0.expected ?? "", answer: $0.answer, seconds: $0.seconds,
+        smtlib2: $0.smtlib2 ?? "")
+    }
+    switch out.verdict {
+    case .exists:
+      return Outcome(
+        .exists, "a \(cls.rawValue) system exists for \(what)", details: details, queries: queries)
+    case .none:
+      return Outcome(
+        .none, "no \(cls.rawValue) system exists for \(what)", details: details, queries: queries)
+    case .unknown:
+      return Outcome(
+        .unknown, out.disagreement ?? "undecided for \(what)", details: details, queries: queries)
+    }
+  }
+}
