@@ -86,7 +86,85 @@ public enum QuorumSpecification: Hashable, Sendable {
   /// An explicit list of quorums (`quorums: {sets: [[0, 1, 2], [1, 2, 3]]}`), in file order;
   /// none is empty and none is listed twice.
   case explicit([ServerSet])
-  /// All subsets of the universe with `size` servers (`quorums: {threshold: 7}`);
+  /// All subsets of the universe with `size` servers (`quorums: {threshold: 7}`, or
+  /// `{construction: threshold, size: 7}`, or `{construction: threshold, for: masking}`);
   /// `1 <= size <= n`.
   case threshold(size: Int)
+  /// One of the paper's other named constructions with its parameters resolved
+  /// (`{construction: grid, k: 4, rows: 3}`, `{construction: partition, for: masking}`,
+  /// `{construction: partition-grid, rows: 2}`, `{construction: hadamard, l: 3}`); never
+  /// ``Construction/threshold(n:quorumSize:)``, which is ``threshold(size:)``.
+  case construction(Construction)
+  /// A quorum expression (`quorums: "a*b + c*d"` or `{expression: "choose(2, [a, b, c])"}`)
+  /// and the quorums it denotes: the minimal sets of servers that satisfy it.
+  case expression(QuorumExpression, quorums: [ServerSet])
+}
+
+extension QuorumSpecification {
+  /// The quorum system this specification denotes over `universe`: explicit sets and
+  /// expressions as listed systems, named constructions built by the ``QuorumSystem``
+  /// builders of QuorumKit (listed up to ``QuorumSystem/constructionListLimit`` quorums).
+  ///
+  /// - Throws: ``InputError`` if the parameters do not fit the universe (the spec reader has
+  ///   already checked this for specs it read).
+  public func quorumSystem(universe: Universe) throws -> QuorumSystem {
+    switch self {
+    case .explicit(let sets), .expression(_, let sets):
+      try universe.requireEnumerable("an explicit quorum system")
+      let all = universe.all
+      if let bad = sets.first(where: { !$0.isSubset(of: all) }) {
+        throw InputError(
+          "quorum \(bad) names a server outside the universe of \(universe.count) servers")
+      }
+      return QuorumSystem(universe: universe, quorums: sets)
+    case .threshold(let size):
+      guard size >= 1 && size <= universe.count else {
+        throw InputError(
+          "the quorum size must be between 1 and n = \(universe.count), got \(size)")
+      }
+      let t = QuorumSystem.threshold(
+        n: universe.count, quorumSize: size, listLimit: QuorumSystem.constructionListLimit)
+      return QuorumSystem.renamed(t, universe: universe)
+    case .construction(let c):
+      let built: QuorumSystem
+      switch c {
+      case .threshold(let n, let q):
+        guard n == universe.count else {
+          throw InputError(
+            "the threshold construction is for n = \(n), the universe has \(universe.count) servers"
+          )
+        }
+        built = QuorumSystem.threshold(
+          n: n, quorumSize: q, listLimit: QuorumSystem.constructionListLimit)
+      case .grid(let k, let rows):
+        guard k * k == universe.count else {
+          throw InputError(
+            "the \(k) × \(k) grid needs a universe of \(k * k) servers, not \(universe.count)")
+        }
+        built = try QuorumSystem.grid(k: k, rows: rows)
+      case .superElements(let elements, let q):
+        built = try QuorumSystem.superElements(
+          universe: universe, elements: elements, quorumSize: q)
+      case .superElementGrid(let elements, let rows):
+        built = try QuorumSystem.superElementGrid(
+          universe: universe, elements: elements, rows: rows)
+      case .hadamard(let l):
+        guard l >= 1 && l <= 6 && (1 << l) == universe.count else {
+          throw InputError(
+            "the Hadamard construction H(\(l)) needs a universe of 2^\(l) servers, not \(universe.count)"
+          )
+        }
+        built = try QuorumSystem.hadamard(l: l)
+      }
+      return QuorumSystem.renamed(built, universe: universe)
+    }
+  }
+}
+
+extension Spec {
+  /// The quorum system of the `quorums:` key over the spec's universe (see
+  /// ``QuorumSpecification/quorumSystem(universe:)``), or nil if the spec has none.
+  public func quorumSystem() throws -> QuorumSystem? {
+    try quorums?.quorumSystem(universe: universe)
+  }
 }

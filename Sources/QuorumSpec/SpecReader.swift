@@ -13,8 +13,19 @@ final class SpecReader {
   static let maxDepth = 100
 
   static let topKeys = ["universe", "servers", "fail-prone", "quorums", "class", "description"]
-  static let failProneKeys = ["threshold", "sets", "partition", "select", "out-of"]
-  static let quorumKeys = ["sets", "threshold"]
+  static let failProneKeys = ["threshold", "sets", "partition", "select", "out-of", "complements"]
+  static let quorumKeys = [
+    "sets", "threshold", "construction", "expression", "size", "for", "f", "k", "rows", "l",
+    "super-elements",
+  ]
+  /// The named constructions of `quorums: {construction: ...}` and the parameters each takes.
+  static let constructionParameters: [(name: String, keys: [String])] = [
+    ("threshold", ["size", "for", "f"]),
+    ("grid", ["k", "rows", "for", "f"]),
+    ("partition", ["size", "for", "super-elements"]),
+    ("partition-grid", ["rows", "for", "super-elements"]),
+    ("hadamard", ["l"]),
+  ]
   static let selectKeys = ["select", "out-of"]
 
   let file: String
@@ -23,6 +34,11 @@ final class SpecReader {
   private let maxValues: Int
   private var remainingValues: Int
   private var naming = ServerNaming(universe: Universe(count: 0))
+  /// The fail-prone system, once read (constructions take f or blocks from it).
+  var readFailProne: FailProneSystem?
+  /// The blocks of a partition fail-prone system in file order (the super-elements of the
+  /// partition constructions by default, laid out row-major by `partition-grid`).
+  var partitionBlocks: [ServerSet]?
 
   /// A reader for `text`, read from `file`; at most `maxValues` values are read.
   init(file: String, text: String, maxValues: Int = SpecReader.maxValues) {
@@ -193,9 +209,14 @@ final class SpecReader {
     naming = ServerNaming(universe: universe)
 
     var spec = Spec(file: file, universe: universe)
+    // The fail-prone system comes before the quorums: constructions may take f or the
+    // partition's blocks from it.
+    if let entry = entries.first(where: { $0.key == "fail-prone" }) {
+      spec.failProne = try failProne(entry.value)
+      readFailProne = spec.failProne
+    }
     for entry in entries {
       switch entry.key {
-      case "fail-prone": spec.failProne = try failProne(entry.value)
       case "quorums": spec.quorums = try quorums(entry.value)
       case "class": spec.quorumClass = try quorumClass(entry.value)
       case "description": spec.description = try descriptionText(entry.value)
@@ -417,7 +438,7 @@ final class SpecReader {
     case .scalar(let scalar):
       guard case .string = ScalarValue(scalar) else {
         var message =
-          "expected a mapping with one of the keys threshold, sets, partition, select (or a select expression string), got \(describe(node))"
+          "expected a mapping with one of the keys threshold, sets, partition, select, complements (or a select expression string), got \(describe(node))"
         if case .integer(let f) = ScalarValue(scalar) {
           message += " (for 'at most \(f) servers fail', write 'fail-prone: {threshold: \(f)}')"
         }
@@ -437,12 +458,12 @@ final class SpecReader {
             at: outOf.keyNode)
         }
         throw error(
-          "expected one of the keys threshold, sets, partition, select under 'fail-prone', got an empty mapping",
+          "expected one of the keys threshold, sets, partition, select, complements under 'fail-prone', got an empty mapping",
           at: node)
       }
       if kinds.count > 1 {
         throw error(
-          "'\(kinds[1].key)' cannot be given with '\(kind.key)': a fail-prone system is given by exactly one of threshold, sets, partition, select",
+          "'\(kinds[1].key)' cannot be given with '\(kind.key)': a fail-prone system is given by exactly one of threshold, sets, partition, select, complements",
           at: kinds[1].keyNode)
       }
       if let outOf, kind.key != "select" {
@@ -460,13 +481,15 @@ final class SpecReader {
         return try explicitFailProne(kind.value)
       case "partition":
         return try partition(kind.value)
+      case "complements":
+        return try complementsFailProne(kind.value)
       default:
         let expression = try selectMapping(node, entries: entries, depth: 1)
         return try nested(expression, at: node)
       }
     default:
       throw error(
-        "expected a mapping with one of the keys threshold, sets, partition, select (or a select expression string), got \(describe(node))",
+        "expected a mapping with one of the keys threshold, sets, partition, select, complements (or a select expression string), got \(describe(node))",
         at: node)
     }
   }
@@ -505,6 +528,7 @@ final class SpecReader {
       throw placed(error, at: node)
     }
     let blocks = try serverSets(node, "blocks (each a list of servers)")
+    partitionBlocks = blocks.map(\.set)
     do {
       return try FailProneSystem.partition(universe: naming.universe, blocks: blocks.map(\.set))
     } catch {
@@ -618,31 +642,54 @@ final class SpecReader {
   // MARK: Quorums, class, description
 
   private func quorums(_ node: Node) throws -> QuorumSpecification {
+    if case .scalar(let scalar) = node, case .string = ScalarValue(scalar) {
+      return try quorumExpression(scalar, node: node)
+    }
     guard case .mapping = node else {
       var message =
-        "expected a mapping with 'sets' (a list of quorums) or 'threshold' (the quorum size), got \(describe(node))"
+        "expected a mapping with 'sets' (a list of quorums), 'threshold' (the quorum size), 'construction' or 'expression' (or a quorum expression string), got \(describe(node))"
       if case .sequence = node { message += " (write 'quorums: {sets: [...]}')" }
       throw error(message, at: node)
     }
     let entries = try self.entries(
       of: node, allowed: SpecReader.quorumKeys, context: "under 'quorums'")
-    guard let kind = entries.first else {
+    let forms = ["sets", "threshold", "construction", "expression"]
+    let kinds = entries.filter { forms.contains($0.key) }
+    let parameters = entries.filter { !forms.contains($0.key) }
+    guard let kind = kinds.first else {
+      if let p = parameters.first {
+        throw error(
+          "'\(p.key)' is a parameter of a named construction; give 'construction' beside it, as in {construction: grid, k: 4, rows: 3}",
+          at: p.keyNode)
+      }
       throw error(
-        "expected 'sets' (a list of quorums) or 'threshold' (the quorum size) under 'quorums', got an empty mapping",
+        "expected 'sets' (a list of quorums), 'threshold' (the quorum size), 'construction' or 'expression' under 'quorums', got an empty mapping",
         at: node)
     }
-    if entries.count > 1 {
+    if kinds.count > 1 {
       throw error(
-        "'\(entries[1].key)' cannot be given with '\(kind.key)': a quorum system is given by exactly one of sets, threshold",
-        at: entries[1].keyNode)
+        "'\(kinds[1].key)' cannot be given with '\(kind.key)': a quorum system is given by exactly one of sets, threshold, construction, expression",
+        at: kinds[1].keyNode)
+    }
+    if kind.key == "construction" {
+      return try construction(kind, parameters: parameters, mapping: node)
+    }
+    if let p = parameters.first {
+      throw error(
+        "'\(p.key)' is a parameter of a named construction and cannot be given with '\(kind.key)'",
+        at: p.keyNode)
+    }
+    if kind.key == "expression" {
+      guard case .scalar(let scalar) = kind.value, case .string = ScalarValue(scalar) else {
+        throw error(
+          "expected a quorum expression string such as \"a*b + c*d\", got \(describe(kind.value))",
+          at: kind.value)
+      }
+      return try quorumExpression(scalar, node: kind.value)
     }
     if kind.key == "threshold" {
       let size = try integer(kind.value, "the quorum size")
-      let n = naming.universe.count
-      guard size >= 1 && size <= n else {
-        throw error("the quorum size must be between 1 and n = \(n), got \(size)", at: kind.value)
-      }
-      return .threshold(size: size)
+      return try thresholdSize(size, at: kind.value)
     }
     do {
       try naming.universe.requireEnumerable("an explicit quorum system")
@@ -664,6 +711,238 @@ final class SpecReader {
       firstLine[entry.set] = entry.node.mark?.line ?? 0
     }
     return .explicit(sets.map(\.set))
+  }
+
+  private func thresholdSize(_ size: Int, at node: Node) throws -> QuorumSpecification {
+    let n = naming.universe.count
+    guard size >= 1 && size <= n else {
+      throw error("the quorum size must be between 1 and n = \(n), got \(size)", at: node)
+    }
+    return .threshold(size: size)
+  }
+
+  // MARK: Named constructions
+
+  /// `{construction: NAME, parameters...}`.
+  private func construction(_ kind: Entry, parameters: [Entry], mapping: Node) throws
+    -> QuorumSpecification
+  {
+    let names = SpecReader.constructionParameters.map(\.name)
+    guard case .scalar(let scalar) = kind.value, case .string(let name) = ScalarValue(scalar)
+    else {
+      throw error(
+        "expected a construction name (\(names.joined(separator: ", "))), got \(describe(kind.value))",
+        at: kind.value)
+    }
+    guard let allowed = SpecReader.constructionParameters.first(where: { $0.name == name })?.keys
+    else {
+      var message =
+        "unknown construction '\(name)' (expected one of: \(names.joined(separator: ", ")))"
+      if let suggestion = closest(to: name, among: names) {
+        message += "; did you mean '\(suggestion)'?"
+      }
+      throw error(message, at: kind.value)
+    }
+    for p in parameters where !allowed.contains(p.key) {
+      throw error(
+        "'\(p.key)' is not a parameter of the \(name) construction (it takes: \(allowed.joined(separator: ", ")))",
+        at: p.keyNode)
+    }
+    func entry(_ key: String) -> Entry? { parameters.first { $0.key == key } }
+    let n = naming.universe.count
+
+    /// Exactly one of `primary` (a number) and `for` (a class); returns the number or the class.
+    func numberOrClass(_ primary: String, _ what: String) throws -> (Int?, QuorumClass?, Entry) {
+      switch (entry(primary), entry("for")) {
+      case (let p?, let c?):
+        let later = p.index > c.index ? p : c
+        throw error(
+          "give either '\(primary)' (\(what)) or 'for' (a class, to use the paper's value), not both",
+          at: later.keyNode)
+      case (let p?, nil):
+        if let f = entry("f") {
+          throw error(
+            "'f' goes with 'for' (the paper's value for f faults), not with '\(primary)'",
+            at: f.keyNode)
+        }
+        return (try integer(p.value, what), nil, p)
+      case (nil, let c?):
+        return (nil, try quorumClass(c.value), c)
+      case (nil, nil):
+        throw error(
+          "the \(name) construction needs '\(primary)' (\(what)) or 'for' (masking, dissemination or opaque: the paper's value)",
+          at: kind.keyNode)
+      }
+    }
+    /// f from the `f:` key, else from a threshold fail-prone system.
+    func faults(at place: Entry) throws -> Int {
+      if let e = entry("f") { return try integer(e.value, "the number of faulty servers f") }
+      if let b = readFailProne, case .threshold(let f) = b.kind { return f }
+      throw error(
+        "'for' needs f: give 'f' beside it, or a threshold fail-prone system ('fail-prone: {threshold: f}')",
+        at: place.keyNode)
+    }
+
+    do {
+      switch name {
+      case "threshold":
+        let (size, cls, place) = try numberOrClass("size", "the quorum size")
+        if let size { return try thresholdSize(size, at: place.value) }
+        let f = try faults(at: place)
+        guard f < n else {
+          throw error("f must be smaller than n (got n = \(n), f = \(f))", at: place.value)
+        }
+        let q = QuorumSystem.paperThresholdQuorumSize(cls!, n: n, f: f)
+        guard q <= n else {
+          throw error(
+            "the paper's \(cls!.rawValue) quorum size for n = \(n), f = \(f) is \(q), more than n",
+            at: place.value)
+        }
+        return .threshold(size: q)
+      case "grid":
+        var k = 0
+        while (k + 1) * (k + 1) <= n { k += 1 }
+        if let e = entry("k") {
+          let given = try integer(e.value, "the side k of the grid")
+          guard given * given == n else {
+            throw error(
+              "a \(given) × \(given) grid has \(given * given) servers, but the universe has \(n)",
+              at: e.value)
+          }
+          k = given
+        } else if k * k != n {
+          throw error(
+            "the grid needs a universe of k × k servers; \(n) is not a square", at: kind.value)
+        }
+        let (rows, cls, place) = try numberOrClass("rows", "the number of rows in each quorum")
+        do {
+          let r = try rows ?? QuorumSystem.paperGridRows(cls!, f: try faults(at: place))
+          return .construction(try QuorumSystem.grid(k: k, rows: r).construction!)
+        } catch let e as InputError where e.line == nil {
+          throw placed(e, at: place.value)
+        }
+      case "partition", "partition-grid":
+        let elements = try superElements(entry("super-elements"), kind: kind)
+        let primary = name == "partition" ? "size" : "rows"
+        let what =
+          name == "partition"
+          ? "the number of super-elements in each quorum" : "the number of rows in each quorum"
+        let (value, cls, place) = try numberOrClass(primary, what)
+        do {
+          if name == "partition" {
+            let q = value ?? QuorumSystem.paperSuperElementSize(cls!, m: elements.count)
+            return .construction(
+              try QuorumSystem.superElements(
+                universe: naming.universe, elements: elements, quorumSize: q
+              ).construction!)
+          }
+          let r = try value ?? QuorumSystem.paperGridRows(cls!, f: 1)
+          return .construction(
+            try QuorumSystem.superElementGrid(
+              universe: naming.universe, elements: elements, rows: r
+            ).construction!)
+        } catch let e as InputError where e.line == nil {
+          throw placed(e, at: place.value)
+        }
+      default:  // hadamard
+        var l = 0
+        while (1 << (l + 1)) <= n && l < 62 { l += 1 }
+        if let e = entry("l") {
+          let given = try integer(e.value, "l (the universe has 2^l servers)")
+          guard given >= 1 && given <= 30 && (1 << given) == n else {
+            throw error(
+              "the Hadamard construction H(\(given)) needs 2^\(given) servers, but the universe has \(n)",
+              at: e.value)
+          }
+          l = given
+        } else if (1 << l) != n || l < 1 {
+          throw error(
+            "the Hadamard construction needs a universe of n = 2^l servers; \(n) is not a power of 2",
+            at: kind.value)
+        }
+        do {
+          return .construction(try QuorumSystem.hadamard(l: l).construction!)
+        } catch let e as InputError where e.line == nil {
+          throw placed(e, at: kind.value)
+        }
+      }
+    }
+  }
+
+  /// The super-elements: the `super-elements:` list, or else the blocks of a partition
+  /// fail-prone system.
+  private func superElements(_ given: Entry?, kind: Entry) throws -> [ServerSet] {
+    guard let given else {
+      if let b = readFailProne, case .partition = b.kind, let blocks = partitionBlocks {
+        return blocks
+      }
+      throw error(
+        "the partition constructions need 'super-elements' (a list of disjoint server sets) or a partition fail-prone system ('fail-prone: {partition: [...]}') whose blocks to use",
+        at: kind.keyNode)
+    }
+    do {
+      try naming.universe.requireEnumerable("a construction on super-elements")
+    } catch {
+      throw placed(error, at: given.value)
+    }
+    let sets = try serverSets(given.value, "super-elements (each a list of servers)")
+    guard !sets.isEmpty else {
+      throw error("expected at least one super-element, got an empty list", at: given.value)
+    }
+    var seen = ServerSet()
+    for entry in sets {
+      if entry.set.isEmpty { throw error("a super-element cannot be empty", at: entry.node) }
+      if let shared = entry.members.first(where: { seen.contains($0.0) }) {
+        throw error(
+          "super-elements overlap in server \(naming.universe.name(of: shared.0))", at: shared.1)
+      }
+      seen = seen.union(entry.set)
+    }
+    return sets.map(\.set)
+  }
+
+  // MARK: Quorum expressions
+
+  private func quorumExpression(_ scalar: Node.Scalar, node: Node) throws -> QuorumSpecification {
+    do {
+      try naming.universe.requireEnumerable("a quorum expression")
+    } catch {
+      throw placed(error, at: node)
+    }
+    let expression: QuorumExpression
+    do {
+      expression = try QuorumExpressionParser.parse(scalar.string, naming: naming)
+    } catch let problem as ExpressionError {
+      if let position = source.position(in: scalar, offset: problem.offset) {
+        throw error(problem.message, at: position)
+      }
+      throw error(
+        problem.message + " (at character \(problem.offset + 1) of the string)", at: node)
+    }
+    do {
+      return .expression(expression, quorums: try expression.quorums())
+    } catch {
+      throw placed(error, at: node)
+    }
+  }
+
+  /// `complements: "a*b + c*d"`: the fail-prone sets are the complements of the quorums.
+  private func complementsFailProne(_ node: Node) throws -> FailProneSystem {
+    guard case .scalar(let scalar) = node, case .string = ScalarValue(scalar) else {
+      throw error(
+        "expected a quorum expression string such as \"a*b + c*d\" (the fail-prone sets are the complements of its quorums), got \(describe(node))",
+        at: node)
+    }
+    guard case .expression(_, let quorums) = try quorumExpression(scalar, node: node) else {
+      fatalError("unreachable")
+    }
+    let all = naming.universe.all
+    do {
+      return try FailProneSystem.explicit(
+        universe: naming.universe, sets: quorums.map { all.subtracting($0) })
+    } catch {
+      throw placed(error, at: node)
+    }
   }
 
   private func quorumClass(_ node: Node) throws -> QuorumClass {

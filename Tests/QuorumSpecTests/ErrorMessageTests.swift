@@ -59,11 +59,12 @@ final class ErrorMessageTests: XCTestCase {
     )
     assertSpecError(
       "universe: 9\nfail-prone:\n  treshold: 2\n",
-      "x.yaml:3:3: unknown key 'treshold' under 'fail-prone' (expected one of: threshold, sets, partition, select, out-of); did you mean 'threshold'?"
+      "x.yaml:3:3: unknown key 'treshold' under 'fail-prone' (expected one of: threshold, sets, partition, select, out-of, complements); did you mean 'threshold'?"
     )
     assertSpecError(
       "universe: 9\nquorums: {size: 7}\n",
-      "x.yaml:2:11: unknown key 'size' under 'quorums' (expected one of: sets, threshold)")
+      "x.yaml:2:11: 'size' is a parameter of a named construction; give 'construction' beside it, as in {construction: grid, k: 4, rows: 3}"
+    )
     assertSpecError(
       "universe: 9\nfail-prone: {select: 1, out-of: [0, {select: 1, of: [1, 2]}]}\n",
       "x.yaml:2:49: unknown key 'of' in a select mapping (expected one of: select, out-of)")
@@ -192,11 +193,11 @@ final class ErrorMessageTests: XCTestCase {
     )
     assertSpecError(
       "universe: 9\nfail-prone: 2\n",
-      "x.yaml:2:13: expected a mapping with one of the keys threshold, sets, partition, select (or a select expression string), got the number 2 (for 'at most 2 servers fail', write 'fail-prone: {threshold: 2}')"
+      "x.yaml:2:13: expected a mapping with one of the keys threshold, sets, partition, select, complements (or a select expression string), got the number 2 (for 'at most 2 servers fail', write 'fail-prone: {threshold: 2}')"
     )
     assertSpecError(
       "universe: 9\nquorums: [[0, 1]]\n",
-      "x.yaml:2:10: expected a mapping with 'sets' (a list of quorums) or 'threshold' (the quorum size), got a list (write 'quorums: {sets: [...]}')"
+      "x.yaml:2:10: expected a mapping with 'sets' (a list of quorums), 'threshold' (the quorum size), 'construction' or 'expression' (or a quorum expression string), got a list (write 'quorums: {sets: [...]}')"
     )
     assertSpecError(
       "universe: 9\nfail-prone:\n  sets: [[0, 1, 0]]\n",
@@ -236,7 +237,7 @@ final class ErrorMessageTests: XCTestCase {
       "x.yaml:2:22: the quorum size must be between 1 and n = 9, got 10")
     assertSpecError(
       "universe: 9\nfail-prone: {threshold: 2, sets: [[0]]}\n",
-      "x.yaml:2:28: 'sets' cannot be given with 'threshold': a fail-prone system is given by exactly one of threshold, sets, partition, select"
+      "x.yaml:2:28: 'sets' cannot be given with 'threshold': a fail-prone system is given by exactly one of threshold, sets, partition, select, complements"
     )
   }
 
