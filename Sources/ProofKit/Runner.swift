@@ -205,7 +205,7 @@ public enum ProofRunner {
   }
 
   /// The methods the runner can run now; the others are reported as errors.
-  public static let supportedMethods: [ProofMethod] = [.parametric, .sweep, .existence]
+  public static let supportedMethods: [ProofMethod] = [.parametric, .sweep, .existence, .check]
 
   /// Runs the method of a parsed obligation.
   public static func outcome(_ o: Obligation, options: EngineOptions) throws -> Outcome {
@@ -213,7 +213,8 @@ public enum ProofRunner {
     case .parametric: return try ParametricProofs.run(o, options: options)
     case .sweep: return try Sweeps.run(o, options: options)
     case .existence: return try ExistenceObligation.run(o, options: options)
-    case .check, .load, .explore, .bmc:
+    case .check: return try CheckObligation.run(o, options: options)
+    case .load, .explore, .bmc:
       throw o.error(
         "unsupported method '\(o.method.rawValue)': the runner cannot settle it yet (supported: \(supportedMethods.map(\.rawValue).joined(separator: ", ")))",
         line: 1)

@@ -275,57 +275,8 @@ enum CheckEngine {
       blockingNote: "not computed")
   }
 
-  /// A threshold question on sizes equivalent to the system: `q`-subsets of `n` items
-  /// against every `f`-subset.
-  struct SizesInstance {
-    var n: Int
-    var q: Int
-    var f: Int
-    var nName: String
-    var unit: String
-    var note: String
-    /// Why the reduction is not exact for the opaque properties, if it is not.
-    var opaqueUnsupported: String?
-  }
-
-  /// The sizes question the system reduces to exactly, if any:
-  ///
-  /// * the threshold construction against a threshold fail-prone system is itself one;
-  /// * the threshold construction on super-elements (Examples 4.9, 5.9, 5.14) against a
-  ///   partition whose blocks each hold exactly one super-element is the threshold
-  ///   construction on the `m` super-elements with `f = 1`: two quorums share the super-elements
-  ///   of `I ∩ J`, a block meets a quorum in its super-element or not at all, so M1, D1 and
-  ///   availability depend only on `|I ∩ J|` and `q <= m - 1`; O1 and O2 count servers, and
-  ///   the counts scale by `c` only when every super-element has the same size `c` (the
-  ///   condition of Example 5.14), so otherwise the opaque class is left unknown.
   static func sizesInstance(_ system: QuorumSystem, failProne: FailProneSystem) -> SizesInstance? {
-    switch (system.construction, failProne.kind) {
-    case (.threshold(let n, let q)?, .threshold(let f)):
-      return SizesInstance(
-        n: n, q: q, f: f, nName: "n", unit: "servers",
-        note:
-          "every q-subset against every f-subset, by the sizes of the regions two quorums and a fail-prone set make",
-        opaqueUnsupported: nil)
-    case (.superElements(let elements, let q)?, .partition(let blocks)):
-      guard elements.count == blocks.count else { return nil }
-      var used = Set<Int>()
-      for e in elements {
-        guard let i = blocks.firstIndex(where: { e.isSubset(of: $0) }), used.insert(i).inserted
-        else { return nil }
-      }
-      let m = elements.count
-      let equal = Set(elements.map(\.count)).count == 1
-      return SizesInstance(
-        n: m, q: q, f: 1, nName: "m", unit: "super-elements",
-        note:
-          "one super-element in each of the \(m) blocks, so the system is the threshold construction on \(m) super-elements with f = 1 (one failing block), checked by the sizes of its regions",
-        opaqueUnsupported: equal
-          ? nil
-          : "the super-elements differ in size, and O1, O2 count servers (Example 5.14 asks for equal sizes)"
-      )
-    default:
-      return nil
-    }
+    SizesInstance.of(system, failProne: failProne)
   }
 
   static func verdict(_ results: [CheckReport.PropertyResult]) -> CheckStatus {
