@@ -1,63 +1,9 @@
 import QuorumSMT
 import Z3Kit
 
-/// Integer variables for the sizes of the Venn regions of a few named sets (ProofKit's own copy
-/// of the region method of DESIGN.md, "Parametric proofs").
-///
-/// Region `m` (bit `i` set iff the servers of the region are in set `i`) holds the servers in
-/// exactly those sets. Every family of sets over `n` servers gives non-negative sizes summing to
-/// `n`, and every such assignment is realised by sets, so a statement about sizes of Boolean
-/// combinations holds for all sets iff its negation is UNSAT over the regions.
-struct Regions {
-  let z: Z3Context
-  let names: [String]
-  let regions: [Term]
-  let labels: [String]
-
-  init(_ z: Z3Context, prefix: String, sets names: [String]) {
-    self.z = z
-    self.names = names
-    let labels = (0..<(1 << names.count)).map { m -> String in
-      let inside = names.indices.filter { m & (1 << $0) != 0 }.map { names[$0] }
-      return inside.isEmpty ? "none" : inside.joined(separator: "&")
-    }
-    self.labels = labels
-    regions = labels.map { z.int("\(prefix)[\($0)]") }
-  }
-
-  /// Every region non-negative, all summing to `total`.
-  func wellFormed(total: Term) -> Term {
-    z.and(regions.map { z.ge($0, z.numeral(0)) } + [z.eq(z.sum(regions), total)])
-  }
-
-  func index(_ name: String) -> Int {
-    guard let i = names.firstIndex(of: name) else { preconditionFailure("unknown set \(name)") }
-    return i
-  }
-
-  /// `|{servers whose membership pattern satisfies predicate}|`.
-  func size(where predicate: (_ inSet: (String) -> Bool) -> Bool) -> Term {
-    var parts: [Term] = []
-    for (m, r) in regions.enumerated() {
-      let inSet: (String) -> Bool = { name in m & (1 << self.index(name)) != 0 }
-      if predicate(inSet) { parts.append(r) }
-    }
-    return z.sum(parts)
-  }
-
-  func size(of name: String) -> Term { size { $0(name) } }
-
-  /// The non-zero region sizes of a model, as `|label| = v`.
-  func describe(_ model: Z3Model) -> String {
-    zip(labels, regions).compactMap { label, t -> String? in
-      guard let v = model.int(t), v != 0 else { return nil }
-      return "|\(label)| = \(v)"
-    }.joined(separator: ", ")
-  }
-
-  /// The region sizes of a model, by region index.
-  func values(_ model: Z3Model) -> [Int] { regions.map { model.int($0) ?? 0 } }
-}
+/// The Venn-region variables of DESIGN.md's "Parametric proofs" (shared with the existence
+/// engine).
+typealias Regions = VennRegions
 
 /// One solver query of a proof, as recorded for the report and `--emit-smt2`.
 public struct ProofQuery: Sendable {

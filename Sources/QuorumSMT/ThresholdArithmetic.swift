@@ -208,11 +208,7 @@ public enum ThresholdArithmetic {
     var violated: String? = nil
     if case .sat = result, let m = s.model() {
       for (name, formula, r) in groups where m.bool(formula) == true {
-        let sizes = zip(r.labels, r.regions).compactMap { label, t -> String? in
-          guard let v = m.int(t), v != 0 else { return nil }
-          return "|\(label)| = \(v)"
-        }
-        violated = "\(name) violated with region sizes \(sizes.joined(separator: ", "))"
+        violated = "\(name) violated with region sizes \(r.describe(m))"
         break
       }
     }

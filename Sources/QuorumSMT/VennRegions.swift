@@ -8,16 +8,19 @@ import Z3Kit
 /// statement about the sizes of Boolean combinations of the sets holds for all sets iff its
 /// negation is UNSAT over the regions. This is how the quantifiers over quorums and fail-prone
 /// sets collapse into linear integer arithmetic (DESIGN.md, "Parametric proofs").
-struct VennRegions {
-  let context: Z3Context
-  let names: [String]
-  let regions: [Term]
+public struct VennRegions {
+  /// The context the variables live in.
+  public let context: Z3Context
+  /// The sets, in bit order.
+  public let names: [String]
+  /// One integer variable per region, indexed by membership bitmask.
+  public let regions: [Term]
   /// The regions' readable names, e.g. `Q1&B` or `none`.
-  let labels: [String]
+  public let labels: [String]
 
   /// Declares `2^names.count` region variables named `PREFIX[...]`, each non-negative, summing
   /// to `total`; the constraints are returned so the caller can assert them.
-  init(_ context: Z3Context, prefix: String, sets names: [String]) {
+  public init(_ context: Z3Context, prefix: String, sets names: [String]) {
     self.context = context
     self.names = names
     let labels = (0..<(1 << names.count)).map { m in
@@ -29,21 +32,21 @@ struct VennRegions {
   }
 
   /// Non-negativity of every region, and the regions summing to `total`.
-  func wellFormed(total: Term) -> Term {
+  public func wellFormed(total: Term) -> Term {
     context.and(
       regions.map { context.ge($0, context.numeral(0)) } + [context.eq(context.sum(regions), total)]
     )
   }
 
   /// The index of a named set.
-  func index(_ name: String) -> Int {
+  public func index(_ name: String) -> Int {
     guard let i = names.firstIndex(of: name) else { preconditionFailure("unknown set \(name)") }
     return i
   }
 
   /// The size of the set of servers whose membership pattern satisfies `predicate`; the
   /// predicate gets a function telling whether a server of the region is in a named set.
-  func size(where predicate: (_ inSet: (String) -> Bool) -> Bool) -> Term {
+  public func size(where predicate: (_ inSet: (String) -> Bool) -> Bool) -> Term {
     var parts: [Term] = []
     for (m, r) in regions.enumerated() {
       let inSet: (String) -> Bool = { name in m & (1 << self.index(name)) != 0 }
@@ -53,8 +56,19 @@ struct VennRegions {
   }
 
   /// `|S|` for a named set.
-  func size(of name: String) -> Term { size { $0(name) } }
+  public func size(of name: String) -> Term { size { $0(name) } }
 
   /// Number of region variables.
-  var variableCount: Int { regions.count }
+  public var variableCount: Int { regions.count }
+
+  /// The non-zero region sizes of a model, as `|label| = v`.
+  public func describe(_ model: Z3Model) -> String {
+    zip(labels, regions).compactMap { label, t -> String? in
+      guard let v = model.int(t), v != 0 else { return nil }
+      return "|\(label)| = \(v)"
+    }.joined(separator: ", ")
+  }
+
+  /// The region sizes of a model, by region index.
+  public func values(_ model: Z3Model) -> [Int] { regions.map { model.int($0) ?? 0 } }
 }
