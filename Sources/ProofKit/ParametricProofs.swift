@@ -102,47 +102,11 @@ public enum ParametricProofs {
     }
   }
 
-  /// The ways two q-subsets and one or two f-subsets can violate one of the class's
-  /// properties, each over its own regions (a disjunction of these is "the construction fails").
+  /// The ways the threshold construction can fail (shared with the existence engine).
   static func violations(_ cls: QuorumClass, n: Term, f: Term, q: Term, z: Z3Context)
     -> [(QuorumProperty, Term, Regions)]
   {
-    var groups: [(QuorumProperty, Term, Regions)] = []
-    let zero = z.numeral(0)
-    for p in cls.properties {
-      if p.isAvailability {
-        // Some f-set leaves fewer than q servers outside it: no quorum avoids it.
-        let r = Regions(z, prefix: p.rawValue, sets: ["B"])
-        groups.append(
-          (
-            p,
-            z.and([r.wellFormed(total: n), z.eq(r.size(of: "B"), f), z.lt(r.size { !$0("B") }, q)]),
-            r
-          ))
-        continue
-      }
-      let names = p == .m1 ? ["Q1", "Q2", "B1", "B2"] : ["Q1", "Q2", "B"]
-      let r = Regions(z, prefix: p.rawValue, sets: names)
-      var parts = [r.wellFormed(total: n), z.eq(r.size(of: "Q1"), q), z.eq(r.size(of: "Q2"), q)]
-      for b in names where b.hasPrefix("B") { parts.append(z.eq(r.size(of: b), f)) }
-      switch p {
-      case .m1:  // (Q1 ∩ Q2) \ B1 ⊆ B2
-        parts.append(z.eq(r.size { $0("Q1") && $0("Q2") && !$0("B1") && !$0("B2") }, zero))
-      case .d1:  // Q1 ∩ Q2 ⊆ B
-        parts.append(z.eq(r.size { $0("Q1") && $0("Q2") && !$0("B") }, zero))
-      case .o1:  // |(Q1 ∩ Q2) \ B| < |(Q2 ∩ B) ∪ (Q2 \ Q1)|
-        parts.append(
-          z.lt(
-            r.size { $0("Q1") && $0("Q2") && !$0("B") },
-            r.size { $0("Q2") && ($0("B") || !$0("Q1")) }))
-      case .o2:  // |(Q1 ∩ Q2) \ B| <= |Q2 ∩ B|
-        parts.append(
-          z.le(r.size { $0("Q1") && $0("Q2") && !$0("B") }, r.size { $0("Q2") && $0("B") }))
-      default: break
-      }
-      groups.append((p, z.and(parts), r))
-    }
-    return groups
+    ThresholdArithmetic.constructionViolations(cls, n: n, f: f, q: q, context: z)
   }
 
   /// The threshold range: `n >= 1`, `f-min <= f < n` (FailProneSystem.threshold's domain).

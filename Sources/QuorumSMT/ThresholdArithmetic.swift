@@ -166,40 +166,9 @@ public enum ThresholdArithmetic {
     _ cls: QuorumClass, n: Int, f: Int, q: Int, options: EngineOptions
   ) -> (Z3Result, SolverQuery, String?) {
     let z = Z3Context()
-    let nT = z.numeral(n)
-    let fT = z.numeral(f)
-    let qT = z.numeral(q)
-    var groups: [(String, Term, VennRegions)] = []
-    var variables = 0
-    for p in cls.properties {
-      if p.isAvailability {
-        // Some f-set B leaves fewer than q servers outside it: no q-set avoids B.
-        let r = VennRegions(z, prefix: p.rawValue, sets: ["B"])
-        let bad = z.lt(r.size { !$0("B") }, qT)
-        groups.append(
-          (p.rawValue, z.and([r.wellFormed(total: nT), z.eq(r.size(of: "B"), fT), bad]), r))
-        variables += r.variableCount
-        continue
-      }
-      let names = p == .m1 ? ["Q1", "Q2", "B1", "B2"] : ["Q1", "Q2", "B"]
-      let r = VennRegions(z, prefix: p.rawValue, sets: names)
-      var parts = [r.wellFormed(total: nT), z.eq(r.size(of: "Q1"), qT), z.eq(r.size(of: "Q2"), qT)]
-      for b in names where b.hasPrefix("B") { parts.append(z.eq(r.size(of: b), fT)) }
-      let inter = { r.size { $0("Q1") && $0("Q2") && !$0("B") } }
-      switch p {
-      case .m1:
-        parts.append(z.eq(r.size { $0("Q1") && $0("Q2") && !$0("B1") && !$0("B2") }, z.numeral(0)))
-      case .d1:
-        parts.append(z.eq(inter(), z.numeral(0)))
-      case .o1:
-        parts.append(z.lt(inter(), r.size { $0("Q2") && ($0("B") || !$0("Q1")) }))
-      case .o2:
-        parts.append(z.le(inter(), r.size { $0("Q2") && $0("B") }))
-      default: break
-      }
-      groups.append((p.rawValue, z.and(parts), r))
-      variables += r.variableCount
-    }
+    let groups = constructionViolations(
+      cls, n: z.numeral(n), f: z.numeral(f), q: z.numeral(q), context: z)
+    let variables = groups.reduce(0) { $0 + $1.2.variableCount }
     let s = Z3Solver(z)
     s.assert(z.or(groups.map(\.1)))
     let (result, query) = s.run(
@@ -207,12 +176,57 @@ public enum ThresholdArithmetic {
       expected: "unsat", options: options, variables: variables)
     var violated: String? = nil
     if case .sat = result, let m = s.model() {
-      for (name, formula, r) in groups where m.bool(formula) == true {
-        violated = "\(name) violated with region sizes \(r.describe(m))"
+      for (p, formula, r) in groups where m.bool(formula) == true {
+        violated = "\(p.rawValue) violated with region sizes \(r.describe(m))"
         break
       }
     }
     return (result, query, violated)
+  }
+
+  /// The ways two q-subsets and one or two f-subsets can violate one of the class's
+  /// properties, each over its own Venn regions: a disjunction of these is "the threshold
+  /// construction with quorums of q fails". `n`, `f` and `q` may be numerals (one instance)
+  /// or symbolic (a parametric proof).
+  public static func constructionViolations(
+    _ cls: QuorumClass, n: Term, f: Term, q: Term, context z: Z3Context
+  ) -> [(QuorumProperty, Term, VennRegions)] {
+    var groups: [(QuorumProperty, Term, VennRegions)] = []
+    let zero = z.numeral(0)
+    for p in cls.properties {
+      if p.isAvailability {
+        // Some f-set leaves fewer than q servers outside it: no quorum avoids it.
+        let r = VennRegions(z, prefix: p.rawValue, sets: ["B"])
+        groups.append(
+          (
+            p,
+            z.and([r.wellFormed(total: n), z.eq(r.size(of: "B"), f), z.lt(r.size { !$0("B") }, q)]),
+            r
+          ))
+        continue
+      }
+      let names = p == .m1 ? ["Q1", "Q2", "B1", "B2"] : ["Q1", "Q2", "B"]
+      let r = VennRegions(z, prefix: p.rawValue, sets: names)
+      var parts = [r.wellFormed(total: n), z.eq(r.size(of: "Q1"), q), z.eq(r.size(of: "Q2"), q)]
+      for b in names where b.hasPrefix("B") { parts.append(z.eq(r.size(of: b), f)) }
+      switch p {
+      case .m1:  // (Q1 ∩ Q2) \ B1 ⊆ B2
+        parts.append(z.eq(r.size { $0("Q1") && $0("Q2") && !$0("B1") && !$0("B2") }, zero))
+      case .d1:  // Q1 ∩ Q2 ⊆ B
+        parts.append(z.eq(r.size { $0("Q1") && $0("Q2") && !$0("B") }, zero))
+      case .o1:  // |(Q1 ∩ Q2) \ B| < |(Q2 ∩ B) ∪ (Q2 \ Q1)|
+        parts.append(
+          z.lt(
+            r.size { $0("Q1") && $0("Q2") && !$0("B") },
+            r.size { $0("Q2") && ($0("B") || !$0("Q1")) }))
+      case .o2:  // |(Q1 ∩ Q2) \ B| <= |Q2 ∩ B|
+        parts.append(
+          z.le(r.size { $0("Q1") && $0("Q2") && !$0("B") }, r.size { $0("Q2") && $0("B") }))
+      default: break
+      }
+      groups.append((p, z.and(parts), r))
+    }
+    return groups
   }
 
   // MARK: - Necessity
