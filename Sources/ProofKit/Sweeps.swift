@@ -9,6 +9,12 @@ import QuorumSpec
 ///   `1 <= n <= n-max` and `0 <= f <= min(f-max, n - 1)`: `ExistenceDecider` (the `engines`
 ///   given, default every one that applies) must answer what the paper's bound says
 ///   (Cor 4.4, Cor 5.5, Thm 5.13). `holds` if it does everywhere.
+/// - `general-existence` — every fail-prone system (every non-empty antichain of subsets) over
+///   `1 <= n <= n-max` servers: for masking and dissemination, the family reduction run by the
+///   solver alone (no complements shortcut), Theorem 4.3 / 5.4 (the complements are an X-system,
+///   checked by the enumerator) and Corollary 4.4 / 5.5 (no 4 / 3 members cover U) must all
+///   agree; for opaque, the solver's family reduction and an independent brute force over
+///   families must agree.
 /// - `grid-construction` — the grids of Examples 4.8 / 5.8 (a column and `r` full rows of a
 ///   k x k grid; `rows: [a, b]` means r = a f + b, default 2f+1 masking, f+1 dissemination)
 ///   checked by the pure-Swift enumerator against all f-subsets, for every
@@ -16,13 +22,14 @@ import QuorumSpec
 ///   2f+1) to `k-max` (k*k <= 64).
 public enum Sweeps {
   /// The sweeps this module knows.
-  public static let kinds = ["threshold-existence", "grid-construction"]
+  public static let kinds = ["threshold-existence", "grid-construction", "general-existence"]
 
   /// Runs a sweep obligation.
   public static func run(_ o: Obligation, options: EngineOptions) throws -> Outcome {
     switch o.kind ?? "" {
     case "threshold-existence": return try thresholdExistence(o, options)
     case "grid-construction": return try grid(o, options)
+    case "general-existence": return try generalExistence(o, options)
     default:
       throw o.error(
         "unknown sweep '\(o.kind ?? "")' (expected one of: \(kinds.joined(separator: ", ")))")
@@ -91,6 +98,82 @@ public enum Sweeps {
       .holds,
       "\(count) instances (\(classes.map(\.rawValue).joined(separator: ", ")); n <= \(nMax), f <= \(fMax)) agree with the paper's bounds (\(engineText))",
       details: counts.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" })
+  }
+
+  /// Every non-empty antichain of subsets of `{0, ..., n-1}` (every fail-prone system over n
+  /// servers), in a fixed order.
+  public static func antichains(n: Int) -> [[ServerSet]] {
+    let subsets = (0..<(1 << n)).map { ServerSet(bits: UInt64($0)) }
+    var out: [[ServerSet]] = []
+    var chosen: [ServerSet] = []
+    func extend(from start: Int) {
+      if !chosen.isEmpty { out.append(chosen) }
+      for i in start..<subsets.count {
+        let s = subsets[i]
+        if chosen.allSatisfy({ !$0.isSubset(of: s) && !s.isSubset(of: $0) }) {
+          chosen.append(s)
+          extend(from: i + 1)
+          chosen.removeLast()
+        }
+      }
+    }
+    extend(from: 0)
+    return out
+  }
+
+  static func generalExistence(_ o: Obligation, _ options: EngineOptions) throws -> Outcome {
+    try o.requireOnly(["classes", "n-max"])
+    let classes = try (o.list("classes") ?? QuorumClass.allCases.map(\.rawValue)).map { name in
+      guard let c = QuorumClass(rawValue: name) else {
+        throw o.error("unknown class '\(name)'", line: o.parameters["classes"]?.line)
+      }
+      return c
+    }
+    let nMax = try o.int("n-max")
+    guard (1...5).contains(nMax) else { throw o.error("'n-max' must be 1...5") }
+    var count = 0
+    var verdicts: [String: Int] = [:]
+    for n in 1...nMax {
+      let universe = Universe(count: n)
+      for sets in antichains(n: n) {
+        let b = try FailProneSystem.explicit(universe: universe, sets: sets)
+        for cls in classes {
+          if options.expired {
+            return Outcome(.unknown, "budget exhausted after \(count) questions (at n = \(n))")
+          }
+          let family = try FamilyEngine.decide(
+            cls, failProne: b, options: options, tryComplements: false)
+          guard family.verdict != .unknown else {
+            return Outcome(.unknown, "\(cls.rawValue) for \(sets): \(family.reason)")
+          }
+          var others: [(String, Bool)] = []
+          if let k = CriterionEngine.coverCount(cls) {
+            let complements = Array(Set(sets.map { $0.complement(in: n) })).sorted()
+            let theorem = try PropertyChecker.check(cls, quorums: complements, failProne: b)
+              .allSatisfy { $0.1 == nil }
+            let cover = try CoverCriterion.cover(of: b, count: k) != nil
+            others.append((k == 4 ? "Theorem 4.3" : "Theorem 5.4", theorem))
+            others.append((k == 4 ? "Corollary 4.4" : "Corollary 5.5", !cover))
+          } else {
+            others.append(
+              ("brute force", try BruteForceExistence.witness(cls, failProne: b) != nil))
+          }
+          let exists = family.verdict == .exists
+          if let (name, _) = others.first(where: { $0.1 != exists }) {
+            return Outcome(
+              .violated,
+              "\(cls.rawValue) for B = \(sets): the family reduction says \(family.verdict.rawValue), \(name) says otherwise"
+            )
+          }
+          count += 1
+          verdicts["\(cls.rawValue) \(family.verdict.rawValue)", default: 0] += 1
+        }
+      }
+    }
+    return Outcome(
+      .holds,
+      "\(count) questions (every fail-prone system over at most \(nMax) servers, \(classes.map(\.rawValue).joined(separator: ", "))): the solver's family reduction agrees with \(classes.contains(.opaque) ? "the brute force and " : "")the paper's criteria",
+      details: verdicts.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" })
   }
 
   /// The quorums of the grid construction: column j plus the rows in I, |I| = r.
