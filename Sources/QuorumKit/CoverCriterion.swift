@@ -24,7 +24,9 @@ public enum CoverCriterion {
   ///   by `count·f >= n`); for a nested one with `n > 64` *only when a cover exists* (it cannot
   ///   be written as ``ServerSet``s: ``coverServers(of:count:)`` gives it), a nil answer is
   ///   final; for repeated servers too many to list.
-  public static func cover(of failProne: FailProneSystem, count: Int) throws -> [ServerSet]? {
+  public static func cover(
+    of failProne: FailProneSystem, count: Int, shouldStop: @escaping () -> Bool = { false }
+  ) throws -> [ServerSet]? {
     guard count >= 0 else { throw InputError("a cover needs count >= 0 (got \(count))") }
     let n = failProne.n
     if case .threshold = failProne.kind, n > ServerSet.capacity {
@@ -32,7 +34,9 @@ public enum CoverCriterion {
         "a threshold cover over \(n) servers cannot be listed as sets (at most \(ServerSet.capacity) servers); it exists iff count·f >= n"
       )
     }
-    guard let lists = try coverServers(of: failProne, count: count) else { return nil }
+    guard let lists = try coverServers(of: failProne, count: count, shouldStop: shouldStop) else {
+      return nil
+    }
     if n > ServerSet.capacity {
       throw InputError(
         "\(count) fail-prone sets cover the universe, but its \(n) servers do not fit in server sets of at most \(ServerSet.capacity); use coverServers(of:count:)"
@@ -47,7 +51,12 @@ public enum CoverCriterion {
   ///
   /// - Throws: ``InputError`` if `count < 0`, a threshold universe has more than 10^6 servers,
   ///   or a nested system with repeated servers is too large to list.
-  public static func coverServers(of failProne: FailProneSystem, count: Int) throws -> [[Int]]? {
+  ///
+  /// `shouldStop` is polled during the search of an explicit family; when it answers true the
+  /// search throws ``CoverSearchInterrupted`` rather than answer.
+  public static func coverServers(
+    of failProne: FailProneSystem, count: Int, shouldStop: @escaping () -> Bool = { false }
+  ) throws -> [[Int]]? {
     guard count >= 0 else { throw InputError("a cover needs count >= 0 (got \(count))") }
     let n = failProne.n
     var result: [[Int]]
@@ -66,7 +75,10 @@ public enum CoverCriterion {
       guard blocks.count <= count else { return nil }
       result = blocks.sorted().map(\.members)
     case .explicit(let sets):
-      guard let found = searchCover(sets, universe: failProne.universe, count: count) else {
+      guard
+        let found = try searchCover(
+          sets, universe: failProne.universe, count: count, shouldStop: shouldStop)
+      else {
         return nil
       }
       result = found
@@ -80,7 +92,10 @@ public enum CoverCriterion {
         result = copies
       } else {
         let sets = try failProne.members(limit: 1_000_000)
-        guard let found = searchCover(sets, universe: failProne.universe, count: count) else {
+        guard
+          let found = try searchCover(
+            sets, universe: failProne.universe, count: count, shouldStop: shouldStop)
+        else {
           return nil
         }
         result = found
@@ -96,12 +111,16 @@ public enum CoverCriterion {
 
   /// The explicit search, after two quick refusals: a server in no set, or `count` sets of
   /// the largest size still too small.
-  private static func searchCover(_ sets: [ServerSet], universe: Universe, count: Int) -> [[Int]]? {
+  private static func searchCover(
+    _ sets: [ServerSet], universe: Universe, count: Int, shouldStop: @escaping () -> Bool
+  ) throws -> [[Int]]? {
     let all = universe.all.bits
     let union = sets.reduce(UInt64(0)) { $0 | $1.bits }
     let largest = sets.map(\.count).max() ?? 0
     if union & all != all || count * largest < universe.count { return nil }
-    guard let found = CoverSearch(sets.map(\.bits)).cover(all, count: count) else { return nil }
+    let search = CoverSearch(sets.map(\.bits))
+    search.shouldStop = shouldStop
+    guard let found = try search.cover(all, count: count) else { return nil }
     return found.map { ServerSet(bits: $0).members }
   }
 }

@@ -25,6 +25,10 @@ final class CoverSearch {
   private var chosen: [UInt64] = []
   /// Search nodes visited, for measurements.
   private(set) var nodesVisited = 0
+  /// Polled every 4,096 nodes; when it answers true the search stops and ``cover(_:count:)``
+  /// throws ``CoverSearchInterrupted`` (a stopped search proves nothing).
+  var shouldStop: () -> Bool = { false }
+  private var stopped = false
 
   private struct FailedState: Hashable {
     let uncovered: UInt64
@@ -75,10 +79,13 @@ final class CoverSearch {
 
   /// `count` sets (repetition allowed, so fewer distinct ones are padded by repeating the
   /// last) whose union contains `target`, or nil.
-  func cover(_ target: UInt64, count: Int) -> [UInt64]? {
+  func cover(_ target: UInt64, count: Int) throws -> [UInt64]? {
     chosen = []
     failed = []
-    guard search(target, count) else { return nil }
+    stopped = false
+    let found = search(target, count)
+    if stopped { throw CoverSearchInterrupted(nodesVisited: nodesVisited) }
+    guard found else { return nil }
     var result = chosen
     if result.isEmpty, count > 0 { result = [sets.first ?? 0] }
     while result.count < count { result.append(result.last!) }
@@ -87,6 +94,10 @@ final class CoverSearch {
 
   private func search(_ uncovered: UInt64, _ picks: Int) -> Bool {
     nodesVisited += 1
+    if stopped || (nodesVisited & 4095 == 0 && shouldStop()) {
+      stopped = true
+      return false
+    }
     if uncovered == 0 { return true }
     if picks == 0 { return false }
     let size = uncovered.nonzeroBitCount
@@ -135,6 +146,7 @@ final class CoverSearch {
       chosen.append(s)
       if search(uncovered & ~s, picks - 1) { return true }
       chosen.removeLast()
+      if stopped { return false }  // not a proof that this state fails: do not remember it
     }
     if failed.count < 4_000_000 { failed.insert(state) }
     return false
@@ -161,5 +173,14 @@ final class CoverSearch {
       if most <= m { return true }
     }
     return false
+  }
+}
+
+/// A cover search stopped before it finished (its caller's deadline passed): no verdict.
+public struct CoverSearchInterrupted: Error, Sendable, CustomStringConvertible {
+  /// Search nodes visited before it stopped.
+  public let nodesVisited: Int
+  public var description: String {
+    "the cover search was stopped after \(nodesVisited) nodes"
   }
 }

@@ -31,10 +31,19 @@ public enum CriterionEngine {
     let u = failProne.universe
     let enumerable = u.count <= ServerSet.capacity
     // The pure-Swift search: on bitsets when they fit, on server lists for larger nested trees.
-    let pure: [[Int]]? =
-      enumerable
-      ? try CoverCriterion.cover(of: failProne, count: k).map { $0.map(\.members) }
-      : try CoverCriterion.coverServers(of: failProne, count: k)
+    let pure: [[Int]]?
+    do {
+      pure =
+        enumerable
+        ? try CoverCriterion.cover(of: failProne, count: k, shouldStop: { options.expired })
+          .map { $0.map(\.members) }
+        : try CoverCriterion.coverServers(
+          of: failProne, count: k, shouldStop: { options.expired })
+    } catch let stopped as CoverSearchInterrupted {
+      return ExistenceReport(
+        quorumClass: cls, engine: engine, verdict: .unknown,
+        reason: "timeout: \(stopped.description)")
+    }
     var queries: [SolverQuery] = []
     var details: [String] = []
     var cover = pure

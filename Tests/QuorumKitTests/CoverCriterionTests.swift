@@ -124,3 +124,21 @@ final class CoverCriterionTests: XCTestCase {
     }
   }
 }
+
+/// A cover search that is told to stop throws instead of answering: a stopped search proves
+/// nothing, so it must never come back as "no cover".
+final class CoverSearchInterruptionTests: XCTestCase {
+  func testStoppedSearchThrowsInsteadOfAnsweringNone() throws {
+    var rng = SplitMix64(seed: 42)
+    var sets = Set<ServerSet>()
+    while sets.count < 20_000 {
+      var s = ServerSet()
+      while s.count < 20 { s.insert(Int.random(in: 0..<40, using: &rng)) }
+      sets.insert(s)
+    }
+    let b = try FailProneSystem.explicit(universe: Universe(count: 40), sets: Array(sets))
+    XCTAssertThrowsError(try CoverCriterion.cover(of: b, count: 2, shouldStop: { true })) {
+      XCTAssertTrue($0 is CoverSearchInterrupted, "\($0)")
+    }
+  }
+}
