@@ -16,7 +16,7 @@ final class ProveCommandTests: XCTestCase {
   }
 
   func testTableAndExitZero() throws {
-    let r = try CommandRunner.run(["prove", "Proofs", "--filter", "ex4.7"])
+    let r = try CommandRunner.run(["prove", "Proofs", "--filter", "sec4/ex4.7"])
     XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
     let lines = r.normalizedStdout.split(separator: "\n").map(String.init)
     XCTAssertEqual(lines.first, "obligation                      verdict  expected  time")
