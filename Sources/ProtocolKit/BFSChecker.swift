@@ -1,0 +1,423 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Limits of one search. Hitting any of them ends the search with an *unknown* verdict that
+/// reports what was explored: never *safe* (DESIGN.md, soundness rules).
+public struct SearchLimits: Sendable {
+  /// Stop (unknown) rather than store more than this many states.
+  public var maxStates: Int
+  /// Stop (unknown) after this many seconds of wall-clock time.
+  public var timeout: Double?
+  /// Stop (unknown) when the state store, parent links and hash table would exceed this many
+  /// bytes.
+  public var memoryLimitBytes: Int
+  /// Store one state per symmetry class (``TransitionSystem/representative(of:)``).
+  public var symmetry: Bool
+
+  public init(
+    maxStates: Int = 50_000_000, timeout: Double? = nil, memoryLimitBytes: Int = 4 << 30,
+    symmetry: Bool = true
+  ) {
+    self.maxStates = maxStates
+    self.timeout = timeout
+    self.memoryLimitBytes = memoryLimitBytes
+    self.symmetry = symmetry
+  }
+}
+
+/// What a search explored.
+public struct SearchStatistics: Sendable, Equatable {
+  /// Distinct states stored (one per symmetry class under symmetry reduction).
+  public var states: Int = 0
+  /// Transitions taken (successors computed, including those leading to known states).
+  public var transitions: Int = 0
+  /// The largest BFS depth reached (the length of the longest shortest path from a root).
+  public var depth: Int = 0
+  /// States whose successors have not been computed when the search ended.
+  public var queued: Int = 0
+  /// Wall-clock seconds.
+  public var seconds: Double = 0
+  /// Bytes of the state store, parent links and hash table, per stored state.
+  public var bytesPerState: Double = 0
+  /// Bytes of one state's encoding.
+  public var encodingBytes: Int = 0
+
+  /// Stored states per second.
+  public var statesPerSecond: Double { seconds > 0 ? Double(states) / seconds : 0 }
+}
+
+/// A run of a transition system: an initial state and the steps taken from it.
+public struct Trace<System: TransitionSystem> {
+  /// One step: the action and the state it leads to.
+  public struct Step {
+    public let action: System.Action
+    public let state: System.State
+  }
+  /// The initial state.
+  public let initial: System.State
+  /// The steps, in order.
+  public let steps: [Step]
+
+  /// The last state of the run.
+  public var final: System.State { steps.last?.state ?? initial }
+
+  /// One line per step, as ``TransitionSystem/describe(_:from:to:)`` gives it.
+  public func describe(in system: System) -> [String] {
+    var lines: [String] = []
+    var previous = initial
+    for step in steps {
+      lines.append(system.describe(step.action, from: previous, to: step.state))
+      previous = step.state
+    }
+    return lines
+  }
+}
+
+extension Trace {
+  /// Replays the run through `system`: true iff every action is enabled in the state before
+  /// it, leads to exactly the recorded state, and every initial state is one of the system's.
+  /// The command line calls this before it prints a counterexample.
+  public func replays(in system: System) -> Bool {
+    func words(_ s: System.State) -> [UInt64] {
+      var w = [UInt64](repeating: 0, count: max(1, system.wordsPerState))
+      w.withUnsafeMutableBufferPointer { system.encode(s, into: $0.baseAddress!) }
+      return w
+    }
+    let start = words(initial)
+    guard system.initialStates.contains(where: { words($0) == start }) else { return false }
+    var current = initial
+    var actions: [System.Action] = []
+    for step in steps {
+      actions.removeAll()
+      system.actions(of: current, into: &actions)
+      let target = words(step.state)
+      guard actions.contains(step.action),
+        let next = system.successor(of: current, taking: step.action),
+        words(next) == target
+      else { return false }
+      current = next
+    }
+    return true
+  }
+}
+
+/// A violated property with a shortest run that reaches a state violating it, replayed
+/// through the model.
+public struct Counterexample<System: TransitionSystem> {
+  /// The name of the violated property.
+  public let property: String
+  /// The run; its final state violates `property`.
+  public let trace: Trace<System>
+}
+
+/// The answer of a search.
+public enum Verdict<System: TransitionSystem> {
+  /// Every reachable state was visited and satisfies every property.
+  case safe
+  /// A reachable state violates a property; the counterexample is a shortest run to one.
+  case violated(Counterexample<System>)
+  /// A limit was hit before the state space was exhausted and before any violation was found.
+  case unknown(reason: String)
+}
+
+/// The result of ``BFSChecker/check(_:limits:progress:)``.
+public struct SearchResult<System: TransitionSystem> {
+  public let verdict: Verdict<System>
+  public let statistics: SearchStatistics
+}
+
+/// Errors that reveal a bug in a model or the checker, never a user mistake.
+public struct ModelError: Error, CustomStringConvertible {
+  public let description: String
+}
+
+/// Breadth-first explicit-state search over a ``TransitionSystem``.
+///
+/// States are stored once, as their fixed-size word encodings, in insertion order; because the
+/// search is breadth-first, that order is the queue (a cursor walks it) and the parent index of
+/// each state gives a shortest path back to a root. The visited set is an open-addressing hash
+/// table of 32-bit indices into the store. A violation's path of stored (canonical) states is
+/// turned back into a concrete run by replaying the model from a concrete initial state: at
+/// each step the action whose successor has the stored representative is taken, and the final
+/// state is checked to violate the property before the counterexample is returned.
+public enum BFSChecker {
+  /// Explores the states of `system` reachable from its initial states.
+  ///
+  /// - Parameter progress: called about once a second with the statistics so far (for a
+  ///   progress line on a terminal).
+  /// - Throws: ``ModelError`` if a counterexample does not replay (a bug, never expected).
+  public static func check<System: TransitionSystem>(
+    _ system: System, limits: SearchLimits = SearchLimits(),
+    progress: ((SearchStatistics) -> Void)? = nil
+  ) throws -> SearchResult<System> {
+    var search = Search(system: system, limits: limits)
+    return try search.run(progress: progress)
+  }
+}
+
+private func now() -> Double {
+  var ts = timespec()
+  clock_gettime(CLOCK_MONOTONIC, &ts)
+  return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+/// A growable buffer of words that frees itself.
+private final class WordStore {
+  var base: UnsafeMutablePointer<UInt64>
+  var capacity: Int
+  var used = 0
+
+  init(capacity: Int) {
+    self.capacity = capacity
+    self.base = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
+  }
+
+  deinit { base.deallocate() }
+
+  @inline(__always) func append(_ w: UnsafePointer<UInt64>, count: Int) {
+    if used + count > capacity {
+      let bigger = max(capacity * 2, used + count)
+      let fresh = UnsafeMutablePointer<UInt64>.allocate(capacity: bigger)
+      fresh.update(from: base, count: used)
+      base.deallocate()
+      base = fresh
+      capacity = bigger
+    }
+    (base + used).update(from: w, count: count)
+    used += count
+  }
+}
+
+private struct Search<System: TransitionSystem> {
+  let system: System
+  let limits: SearchLimits
+  let width: Int
+  let store = WordStore(capacity: 1 << 12)
+  var parents: [Int32] = []
+  var table: [UInt32]
+  var mask: Int
+  var count = 0
+  var stats = SearchStatistics()
+  let properties: [SafetyProperty<System.State>]
+
+  init(system: System, limits: SearchLimits) {
+    self.system = system
+    self.limits = limits
+    self.width = max(1, system.wordsPerState)
+    self.table = [UInt32](repeating: 0, count: 1 << 12)
+    self.mask = (1 << 12) - 1
+    self.properties = system.properties
+    stats.encodingBytes = width * 8
+  }
+
+  var memoryBytes: Int { store.capacity * 8 + parents.capacity * 4 + table.count * 4 }
+
+  @inline(__always) func hash(_ w: UnsafePointer<UInt64>) -> Int {
+    var h: UInt64 = 0x243F_6A88_85A3_08D3
+    for i in 0..<width {
+      h = (h ^ w[i]) &* 0x9E37_79B9_7F4A_7C15
+      h ^= h >> 29
+    }
+    h = (h ^ (h >> 32)) &* 0xD6E8_FEB8_6659_FD93
+    return Int(truncatingIfNeeded: h ^ (h >> 32))
+  }
+
+  /// The index of the state encoded in `w`, inserting it if new; `isNew` tells which.
+  mutating func insert(_ w: UnsafePointer<UInt64>, parent: Int32) -> (index: Int, isNew: Bool) {
+    if (count + 1) * 2 > table.count { grow() }
+    var slot = hash(w) & mask
+    while true {
+      let entry = table[slot]
+      if entry == 0 { break }
+      let index = Int(entry - 1)
+      if equal(index, w) { return (index, false) }
+      slot = (slot + 1) & mask
+    }
+    table[slot] = UInt32(count + 1)
+    store.append(w, count: width)
+    parents.append(parent)
+    count += 1
+    return (count - 1, true)
+  }
+
+  @inline(__always) func equal(_ index: Int, _ w: UnsafePointer<UInt64>) -> Bool {
+    let s = store.base + index * width
+    for i in 0..<width where s[i] != w[i] { return false }
+    return true
+  }
+
+  mutating func grow() {
+    let size = table.count * 2
+    table = [UInt32](repeating: 0, count: size)
+    mask = size - 1
+    for index in 0..<count {
+      var slot = hash(store.base + index * width) & mask
+      while table[slot] != 0 { slot = (slot + 1) & mask }
+      table[slot] = UInt32(index + 1)
+    }
+  }
+
+  func decode(_ index: Int) -> System.State { system.decode(store.base + index * width) }
+
+  func canonical(_ state: System.State) -> System.State {
+    limits.symmetry ? system.representative(of: state) : state
+  }
+
+  func violated(_ state: System.State) -> String? {
+    for p in properties where !p.holds(state) { return p.name }
+    return nil
+  }
+
+  mutating func finish(_ start: Double, cursor: Int) {
+    stats.states = count
+    stats.queued = count - cursor
+    stats.seconds = now() - start
+    stats.bytesPerState = count == 0 ? 0 : Double(memoryBytes) / Double(count)
+  }
+
+  mutating func run(progress: ((SearchStatistics) -> Void)?) throws -> SearchResult<System> {
+    let start = now()
+    let deadline = limits.timeout.map { start + $0 }
+    let scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: width)
+    defer { scratch.deallocate() }
+    var lastProgress = start
+    // Roots.
+    for initial in system.initialStates {
+      let rep = canonical(initial)
+      system.encode(rep, into: scratch)
+      let (index, isNew) = insert(scratch, parent: -1)
+      if isNew, let name = violated(rep) {
+        finish(start, cursor: 0)
+        return SearchResult(
+          verdict: .violated(try counterexample(index, property: name)), statistics: stats)
+      }
+    }
+    var cursor = 0
+    var levelEnd = count
+    var actions: [System.Action] = []
+    while cursor < count {
+      if cursor == levelEnd {
+        stats.depth += 1
+        levelEnd = count
+      }
+      if cursor & 1023 == 0 {
+        let t = now()
+        if let deadline, t >= deadline {
+          finish(start, cursor: cursor)
+          return SearchResult(
+            verdict: .unknown(reason: "timeout of \(limits.timeout!) s reached"), statistics: stats)
+        }
+        if memoryBytes > limits.memoryLimitBytes {
+          finish(start, cursor: cursor)
+          return SearchResult(
+            verdict: .unknown(reason: "memory cap of \(limits.memoryLimitBytes >> 20) MiB reached"),
+            statistics: stats)
+        }
+        if let progress, t - lastProgress >= 1 {
+          lastProgress = t
+          finish(start, cursor: cursor)
+          progress(stats)
+        }
+      }
+      let state = decode(cursor)
+      actions.removeAll(keepingCapacity: true)
+      system.actions(of: state, into: &actions)
+      for action in actions {
+        guard var rep = system.successor(of: state, taking: action) else { continue }
+        stats.transitions += 1
+        if limits.symmetry { system.canonicalize(&rep) }
+        let parent = Int32(cursor)
+        system.encode(rep, into: scratch)
+        let (index, isNew) = insert(scratch, parent: parent)
+        guard isNew else { continue }
+        if let name = violated(rep) {
+          stats.depth = max(stats.depth, depthOf(index))
+          finish(start, cursor: cursor)
+          return SearchResult(
+            verdict: .violated(try counterexample(index, property: name)), statistics: stats)
+        }
+        if count >= limits.maxStates {
+          finish(start, cursor: cursor)
+          return SearchResult(
+            verdict: .unknown(reason: "--max-states \(limits.maxStates) reached"),
+            statistics: stats)
+        }
+        if count >= Int(Int32.max) - 1 {
+          finish(start, cursor: cursor)
+          return SearchResult(
+            verdict: .unknown(reason: "2^31 stored states reached"), statistics: stats)
+        }
+      }
+      cursor += 1
+    }
+    finish(start, cursor: cursor)
+    return SearchResult(verdict: .safe, statistics: stats)
+  }
+
+  func depthOf(_ index: Int) -> Int {
+    var d = 0
+    var i = index
+    while parents[i] >= 0 {
+      i = Int(parents[i])
+      d += 1
+    }
+    return d
+  }
+
+  func encoded(_ state: System.State) -> [UInt64] {
+    var words = [UInt64](repeating: 0, count: width)
+    words.withUnsafeMutableBufferPointer { system.encode(state, into: $0.baseAddress!) }
+    return words
+  }
+
+  func stored(_ index: Int) -> [UInt64] {
+    Array(UnsafeBufferPointer(start: store.base + index * width, count: width))
+  }
+
+  /// Replays the stored path to `index` from a concrete initial state.
+  func counterexample(_ index: Int, property: String) throws -> Counterexample<System> {
+    var path: [Int] = []
+    var i = index
+    while i >= 0 {
+      path.append(i)
+      i = Int(parents[i])
+    }
+    path.reverse()
+    let rootWords = stored(path[0])
+    guard let initial = system.initialStates.first(where: { encoded(canonical($0)) == rootWords })
+    else {
+      throw ModelError(description: "counterexample replay: no initial state matches the root")
+    }
+    var current = initial
+    var steps: [Trace<System>.Step] = []
+    var actions: [System.Action] = []
+    for next in path.dropFirst() {
+      let target = stored(next)
+      actions.removeAll()
+      system.actions(of: current, into: &actions)
+      var found = false
+      for action in actions {
+        guard let s = system.successor(of: current, taking: action) else { continue }
+        if encoded(canonical(s)) == target {
+          steps.append(Trace.Step(action: action, state: s))
+          current = s
+          found = true
+          break
+        }
+      }
+      if !found {
+        throw ModelError(
+          description:
+            "counterexample replay: step \(steps.count + 1) is not reproduced by the model")
+      }
+    }
+    guard let p = properties.first(where: { $0.name == property }), !p.holds(current) else {
+      throw ModelError(
+        description: "counterexample replay: the final state does not violate \(property)")
+    }
+    return Counterexample(property: property, trace: Trace(initial: initial, steps: steps))
+  }
+}

@@ -1,1 +1,0 @@
-// Protocol models and the BFS checker: see the issue on the explicit-state checker.

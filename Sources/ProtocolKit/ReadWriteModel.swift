@@ -1,0 +1,672 @@
+import QuorumKit
+
+/// A state of the read/write protocol (``ReadWriteModel``).
+///
+/// Everything indexed by a server lives in that server's *profile* word, so a permutation of
+/// the servers permutes the profiles and leaves the other fields alone; sorting the profiles is
+/// then a canonical form under the full symmetric group (``ReadWriteModel/representative(of:)``).
+///
+/// Profile bits: bit 0 faulty; bits 1-3 the write whose pair a correct server holds (0 is the
+/// initial pair ⟨v0, t0⟩); bit `3 + w` set while write `w`'s update has been delivered to the
+/// server and the write has not ended; four bits from `4 + W + 4r` for read `r`: 0 while the
+/// server has not answered, else the *pair code* it answered (`1 + w` for write `w`'s pair,
+/// ``ReadWriteModel/fakeCode`` for the fabricated pair).
+public struct ReadWriteState: Hashable, Sendable {
+  /// One word per server (see above).
+  public var profiles: [UInt64]
+  /// Per write `w` (1...7), five bits from `5w`: its phase (0 not begun, 1 updating, 2 ended)
+  /// and its timestamp's rank among the chosen timestamps (t0 has rank 0).
+  var writeWord: UInt64 = 0
+  /// Per write `w`, eight bits from `8w`: the writes (bit `v`) that had ended when it began.
+  var writeBeforeWord: UInt64 = 0
+  /// Per read `r` (0...7), six bits from `6r`: its phase (0 not begun, 1 gathering answers,
+  /// 2 ended) and, once ended, the pair code `Result()` chose.
+  var readWord: UInt64 = 0
+  /// Per read, eight bits: the writes that had ended when it began (the preceding writes).
+  var readBeforeWord: UInt64 = 0
+  /// Per ended read, eight bits: the writes concurrent with it.
+  var readConcurrentWord: UInt64 = 0
+
+  public init(profiles: [UInt64]) { self.profiles = profiles }
+
+  /// Write `w`'s phase: 0 not begun, 1 updating, 2 ended (write 0, the initial one, has ended).
+  @inline(__always) public func writePhase(_ w: Int) -> Int {
+    w == 0 ? 2 : Int((writeWord >> UInt64(5 * w)) & 3)
+  }
+  /// The rank of write `w`'s timestamp among the chosen ones (0 for t0).
+  @inline(__always) public func rank(_ w: Int) -> Int { Int((writeWord >> UInt64(5 * w + 2)) & 7) }
+  /// The writes (bit `v`) that had ended when write `w` began.
+  @inline(__always) public func writeBefore(_ w: Int) -> UInt8 {
+    UInt8(truncatingIfNeeded: writeBeforeWord >> UInt64(8 * w))
+  }
+  /// Read `r`'s phase: 0 not begun, 1 gathering answers, 2 ended.
+  @inline(__always) public func readPhase(_ r: Int) -> Int { Int((readWord >> UInt64(6 * r)) & 3) }
+  /// The pair code read `r` returned (once ended).
+  @inline(__always) public func readResult(_ r: Int) -> Int {
+    Int((readWord >> UInt64(6 * r + 2)) & 15)
+  }
+  /// The writes that had ended when read `r` began.
+  @inline(__always) public func readBefore(_ r: Int) -> UInt8 {
+    UInt8(truncatingIfNeeded: readBeforeWord >> UInt64(8 * r))
+  }
+  /// The writes concurrent with read `r` (once ended).
+  @inline(__always) public func readConcurrent(_ r: Int) -> UInt8 {
+    UInt8(truncatingIfNeeded: readConcurrentWord >> UInt64(8 * r))
+  }
+
+  @inline(__always) static func set(_ word: inout UInt64, _ at: Int, _ width: Int, _ v: Int) {
+    let m = ((UInt64(1) << UInt64(width)) - 1) << UInt64(at)
+    word = (word & ~m) | ((UInt64(v) << UInt64(at)) & m)
+  }
+  mutating func setWritePhase(_ w: Int, _ v: Int) { Self.set(&writeWord, 5 * w, 2, v) }
+  mutating func setRank(_ w: Int, _ v: Int) { Self.set(&writeWord, 5 * w + 2, 3, v) }
+  mutating func setWriteBefore(_ w: Int, _ v: UInt8) {
+    Self.set(&writeBeforeWord, 8 * w, 8, Int(v))
+  }
+  mutating func setReadPhase(_ r: Int, _ v: Int) { Self.set(&readWord, 6 * r, 2, v) }
+  mutating func setReadResult(_ r: Int, _ v: Int) { Self.set(&readWord, 6 * r + 2, 4, v) }
+  mutating func setReadBefore(_ r: Int, _ v: UInt8) { Self.set(&readBeforeWord, 8 * r, 8, Int(v)) }
+  mutating func setReadConcurrent(_ r: Int, _ v: UInt8) {
+    Self.set(&readConcurrentWord, 8 * r, 8, Int(v))
+  }
+}
+
+/// A step of the read/write protocol; one message is delivered per step.
+public enum ReadWriteAction: Hashable, Sendable {
+  /// A writer begins write `write`: it queries a quorum and chooses the timestamp whose rank
+  /// among the chosen timestamps becomes `rank`.
+  case beginWrite(write: Int, rank: Int)
+  /// Write `write`'s update reaches `server`.
+  case deliver(write: Int, server: Int)
+  /// Write `write` ends: the servers it updated form a quorum (taken only when that quorum
+  /// could still grow into a larger quorum; otherwise the last delivery ends the write).
+  case endWrite(write: Int)
+  /// A reader begins read `read`.
+  case beginRead(read: Int)
+  /// `server` answers read `read` with the pair `code`.
+  case respond(read: Int, server: Int, code: Int)
+  /// Read `read` ends (as for ``endWrite(write:)``).
+  case endRead(read: Int)
+}
+
+/// The read/write protocol of Section 3.2 with the `Result()` rules of Sections 4 (masking),
+/// 5.1 (dissemination) and 5.2 (opaque masking), as a ``TransitionSystem``.
+///
+/// **Clients.** Writer `i` performs writes one after another; write `w` writes the value `v_w`
+/// (distinct values; `v0` is the initial value every server holds with timestamp `t0`). Readers
+/// perform reads one after another. All clients are correct and run concurrently.
+///
+/// **Write.** When a write begins, its writer queries a quorum Q and chooses a timestamp
+/// greater than every timestamp in the answers and than its own earlier ones (Section 3.2).
+/// Timestamps are kept abstract: only their order matters, so the model records the new
+/// timestamp's *rank* among those chosen so far. Any rank above
+/// `min over Q of max over correct s in Q of ts(s)` (and above the writer's earlier ones) is
+/// allowed: faulty servers in Q may answer with any larger timestamp, and T_c may be taken
+/// dense (rationals tagged with the client), so every such rank is realizable and none other.
+/// The query is answered when the write begins; answers that arrive later can only be larger,
+/// so this allows every choice the asynchronous query allows. The update is then delivered to
+/// one server per step, in any order, to servers that together stay inside some quorum; the
+/// write ends when they form a quorum. A correct server keeps the update only if its timestamp
+/// is larger than the one it holds; a faulty server's state is irrelevant (it answers anything).
+///
+/// **Read.** A read gathers one answer per step from servers that stay inside some quorum and
+/// applies `Result()` when they form a quorum. A correct server answers its current pair. A
+/// faulty server (a member of B, chosen nondeterministically in the initial state) answers any
+/// pair of the finite domain: ⟨v0, t0⟩, the pair of every write begun so far, and, for the
+/// opaque rule only, one fabricated pair ⟨x, t*⟩ with a value never written and a timestamp
+/// above all others. The domain is sound (complete for the properties): correct servers only
+/// ever answer genuine pairs, so a fabricated pair can be chosen by `Result()` only through
+/// faulty answers. Masking: a pair is vouched for only by a set not inside any member of B, and
+/// every faulty answer set is inside one, so fabricated pairs never survive. Dissemination:
+/// pairs are self-verifying, so only genuine pairs can be answered (we let faulty servers replay
+/// any begun write's pair, a superset of those they could have seen). Opaque: if some set of
+/// faulty answers makes `Result()` return a wrong value, replacing each fabricated answer by
+/// ⟨x, t*⟩ (or by the winning genuine pair, when that pair is wrong) keeps a wrong winner, as
+/// counts only grow and t* wins every tie.
+///
+/// **Properties.** For every ended read concurrent with no write: Lemma 4.2 (masking), 5.2
+/// (dissemination), 5.11 (opaque): the result is the value of a write that is last in some
+/// serialization of the preceding writes, i.e. a preceding write that precedes no other
+/// preceding write (`v0` if none precedes). For dissemination also Lemma 5.3: a read concurrent
+/// with writes returns such a value or a concurrent write's value.
+public struct ReadWriteModel: TransitionSystem {
+  public typealias State = ReadWriteState
+  public typealias Action = ReadWriteAction
+
+  /// The instance being explored.
+  public let instance: ReadWriteInstance
+  /// The members of B (each a possible set of faulty servers).
+  public let faultySets: [ServerSet]
+  let n: Int
+  let writes: Int
+  let reads: Int
+  let profileBits: Int
+  let globalBits: Int
+  public let wordsPerState: Int
+
+  /// The pair code of the fabricated pair ⟨x, t*⟩ (opaque only).
+  public var fakeCode: Int { writes + 2 }
+  /// The result code of ⊥ (masking, when no pair is vouched for).
+  public static let bottomCode = 15
+
+  /// The model of `instance`.
+  ///
+  /// - Throws: ``InputError`` when B has more than `maxFaultySets` members.
+  public init(_ instance: ReadWriteInstance, maxFaultySets: Int = 100_000) throws {
+    self.instance = instance
+    self.faultySets = try instance.failProne.members(limit: maxFaultySets)
+    self.n = instance.universe.count
+    self.writes = instance.writeCount
+    self.reads = instance.readCount
+    self.profileBits = 4 + writes + 4 * reads
+    self.globalBits = writes * (2 + 3 + writes) + reads * (2 + 2 * writes + 4)
+    self.wordsPerState = max(1, (globalBits + profileBits * n + 63) / 64)
+  }
+
+  /// Explores every run of the instance: ``BFSChecker/check(_:limits:progress:)`` specialized
+  /// for this model (call this rather than the generic entry point from other modules).
+  public func explore(
+    limits: SearchLimits = SearchLimits(), progress: ((SearchStatistics) -> Void)? = nil
+  ) throws -> SearchResult<ReadWriteModel> {
+    try BFSChecker.check(self, limits: limits, progress: progress)
+  }
+
+  // MARK: - Profiles
+
+  @inline(__always) func isFaulty(_ p: UInt64) -> Bool { p & 1 != 0 }
+  @inline(__always) func stored(_ p: UInt64) -> Int { Int((p >> 1) & 7) }
+  @inline(__always) func applied(_ p: UInt64, _ w: Int) -> Bool { (p >> UInt64(3 + w)) & 1 != 0 }
+  @inline(__always) func response(_ p: UInt64, _ r: Int) -> Int {
+    Int((p >> UInt64(4 + writes + 4 * r)) & 15)
+  }
+
+  func appliedSet(_ s: ReadWriteState, _ w: Int) -> ServerSet {
+    var set = ServerSet()
+    for i in 0..<n where applied(s.profiles[i], w) { set.insert(i) }
+    return set
+  }
+
+  func responders(_ s: ReadWriteState, _ r: Int) -> ServerSet {
+    var set = ServerSet()
+    for i in 0..<n where response(s.profiles[i], r) != 0 { set.insert(i) }
+    return set
+  }
+
+  /// The faulty servers of a state.
+  public func faulty(_ s: ReadWriteState) -> ServerSet {
+    var set = ServerSet()
+    for i in 0..<n where isFaulty(s.profiles[i]) { set.insert(i) }
+    return set
+  }
+
+  // MARK: - Quorums
+
+  func isQuorum(_ set: ServerSet) -> Bool {
+    if let q = instance.quorumThreshold { return set.count == q }
+    return instance.quorums.contains(set)
+  }
+
+  /// Some quorum contains `set` plus `server`.
+  func canExtend(_ set: ServerSet, with server: Int) -> Bool {
+    if let q = instance.quorumThreshold { return set.count < q }
+    var bigger = set
+    bigger.insert(server)
+    return instance.quorums.contains { bigger.isSubset(of: $0) }
+  }
+
+  /// Some quorum strictly contains `set`.
+  func canGrow(_ set: ServerSet) -> Bool {
+    if let q = instance.quorumThreshold { return set.count < q }
+    return instance.quorums.contains { set.isSubset(of: $0) && set != $0 }
+  }
+
+  /// The quorum a beginning write best queries: the one whose correct members hold the
+  /// smallest largest timestamp, with that rank.
+  func queryQuorum(_ s: ReadWriteState) -> (quorum: ServerSet, maxRank: Int) {
+    if let q = instance.quorumThreshold {
+      let faultySet = faulty(s)
+      var chosen = faultySet
+      if chosen.count > q {
+        chosen = ServerSet(faultySet.members.prefix(q))
+        return (chosen, 0)
+      }
+      let correct = (0..<n).filter { !faultySet.contains($0) }
+        .sorted { (s.rank(stored(s.profiles[$0])), $0) < (s.rank(stored(s.profiles[$1])), $1) }
+      var top = 0
+      for i in correct.prefix(q - chosen.count) {
+        chosen.insert(i)
+        top = max(top, s.rank(stored(s.profiles[i])))
+      }
+      return (chosen, top)
+    }
+    var best: (ServerSet, Int)? = nil
+    for quorum in instance.quorums {
+      var top = 0
+      for i in quorum where !isFaulty(s.profiles[i]) {
+        top = max(top, s.rank(stored(s.profiles[i])))
+      }
+      if best == nil || top < best!.1 { best = (quorum, top) }
+    }
+    return best!
+  }
+
+  // MARK: - Clients
+
+  /// The writer (0-based) performing write `w` (1-based), and the write's index for it.
+  public func writer(of w: Int) -> Int { (w - 1) / instance.writesPerWriter }
+  /// The reader (0-based) performing read `r` (0-based).
+  public func reader(of r: Int) -> Int { r / instance.readsPerReader }
+
+  func doneMask(_ s: ReadWriteState) -> UInt8 {
+    var m: UInt8 = 0
+    for w in 1...max(1, writes) where w <= writes && s.writePhase(w) == 2 { m |= 1 << UInt8(w) }
+    return m
+  }
+
+  func begunMask(_ s: ReadWriteState) -> UInt8 {
+    var m: UInt8 = 0
+    for w in 1...max(1, writes) where w <= writes && s.writePhase(w) != 0 { m |= 1 << UInt8(w) }
+    return m
+  }
+
+  // MARK: - TransitionSystem
+
+  public var initialStates: [ReadWriteState] {
+    faultySets.map { f in ReadWriteState(profiles: (0..<n).map { f.contains($0) ? 1 : 0 }) }
+  }
+
+  public func actions(of s: ReadWriteState, into actions: inout [ReadWriteAction]) {
+    if writes > 0 {
+      for w in 1...writes {
+        switch s.writePhase(w) {
+        case 0:
+          let first = (w - 1) % instance.writesPerWriter == 0
+          guard first || s.writePhase(w - 1) == 2 else { continue }
+          var lower = queryQuorum(s).maxRank
+          if !first { lower = max(lower, s.rank(w - 1)) }
+          var k = 0
+          for x in 1...writes where s.writePhase(x) != 0 { k += 1 }
+          if lower + 1 <= k + 1 {
+            for r in (lower + 1)...(k + 1) { actions.append(.beginWrite(write: w, rank: r)) }
+          }
+        case 1:
+          let set = appliedSet(s, w)
+          for i in 0..<n where !set.contains(i) && canExtend(set, with: i) {
+            actions.append(.deliver(write: w, server: i))
+          }
+          if isQuorum(set) && canGrow(set) { actions.append(.endWrite(write: w)) }
+        default: break
+        }
+      }
+    }
+    for r in 0..<reads {
+      switch s.readPhase(r) {
+      case 0:
+        let first = r % instance.readsPerReader == 0
+        if first || s.readPhase(r - 1) == 2 { actions.append(.beginRead(read: r)) }
+      case 1:
+        let set = responders(s, r)
+        for i in 0..<n where !set.contains(i) && canExtend(set, with: i) {
+          let p = s.profiles[i]
+          if isFaulty(p) {
+            actions.append(.respond(read: r, server: i, code: 1))
+            if writes > 0 {
+              for w in 1...writes where s.writePhase(w) != 0 {
+                actions.append(.respond(read: r, server: i, code: 1 + w))
+              }
+            }
+            if instance.readRule == .opaque {
+              actions.append(.respond(read: r, server: i, code: fakeCode))
+            }
+          } else {
+            actions.append(.respond(read: r, server: i, code: 1 + stored(p)))
+          }
+        }
+        if isQuorum(set) && canGrow(set) { actions.append(.endRead(read: r)) }
+      default: break
+      }
+    }
+  }
+
+  public func successor(of s: ReadWriteState, taking action: ReadWriteAction) -> ReadWriteState? {
+    var t = s
+    switch action {
+    case .beginWrite(let w, let r):
+      for x in 1...writes where t.writePhase(x) != 0 && t.rank(x) >= r {
+        t.setRank(x, t.rank(x) + 1)
+      }
+      t.setRank(w, r)
+      t.setWritePhase(w, 1)
+      t.setWriteBefore(w, doneMask(s))
+    case .deliver(let w, let i):
+      var p = t.profiles[i]
+      p |= 1 << UInt64(3 + w)
+      if !isFaulty(p) && t.rank(w) > t.rank(stored(p)) {
+        p = (p & ~UInt64(0b1110)) | (UInt64(w) << 1)
+      }
+      t.profiles[i] = p
+      let set = appliedSet(t, w)
+      if isQuorum(set) && !canGrow(set) { endWrite(&t, w) }
+    case .endWrite(let w):
+      endWrite(&t, w)
+    case .beginRead(let r):
+      t.setReadPhase(r, 1)
+      t.setReadBefore(r, doneMask(s))
+    case .respond(let r, let i, let code):
+      let shift = UInt64(4 + writes + 4 * r)
+      t.profiles[i] |= UInt64(code) << shift
+      let set = responders(t, r)
+      if isQuorum(set) && !canGrow(set) { endRead(&t, r) }
+    case .endRead(let r):
+      endRead(&t, r)
+    }
+    return t
+  }
+
+  func endWrite(_ t: inout ReadWriteState, _ w: Int) {
+    t.setWritePhase(w, 2)
+    let clear = ~(UInt64(1) << UInt64(3 + w))
+    for i in 0..<n { t.profiles[i] &= clear }
+  }
+
+  func endRead(_ t: inout ReadWriteState, _ r: Int) {
+    t.setReadResult(r, result(t, r))
+    t.setReadConcurrent(r, begunMask(t) & ~t.readBefore(r))
+    t.setReadPhase(r, 2)
+    let shift = UInt64(4 + writes + 4 * r)
+    for i in 0..<n { t.profiles[i] &= ~(UInt64(15) << shift) }
+  }
+
+  /// The timestamp order of a pair code (t* above every genuine timestamp).
+  func order(_ s: ReadWriteState, _ code: Int) -> Int {
+    code == fakeCode ? 1000 : s.rank(code - 1)
+  }
+
+  /// `Result()` of read `r` on the answers gathered in `s` (Sections 4, 5.1, 5.2).
+  public func result(_ s: ReadWriteState, _ r: Int) -> Int {
+    var voters = [ServerSet](repeating: ServerSet(), count: 16)
+    var codes: [Int] = []
+    for i in 0..<n {
+      let c = response(s.profiles[i], r)
+      if c != 0 {
+        if voters[c].isEmpty { codes.append(c) }
+        voters[c].insert(i)
+      }
+    }
+    var best: Int? = nil
+    switch instance.readRule {
+    case .masking:
+      for code in codes where !instance.failProne.hasMember(containing: voters[code]) {
+        if best == nil || order(s, code) > order(s, best!) { best = code }
+      }
+    case .dissemination:
+      for code in codes where code != fakeCode {
+        if best == nil || order(s, code) > order(s, best!) { best = code }
+      }
+    case .opaque:
+      for code in codes {
+        guard let b = best else {
+          best = code
+          continue
+        }
+        let (c1, c2) = (voters[code].count, voters[b].count)
+        if c1 > c2 || (c1 == c2 && order(s, code) > order(s, b)) { best = code }
+      }
+    }
+    return best ?? Self.bottomCode
+  }
+
+  /// The writes whose values a read concurrent with no write may return: the preceding writes
+  /// (`preceding`, bit `w`) that precede no other preceding write; write 0 (`v0`) if none.
+  public func lastPreceding(_ s: ReadWriteState, preceding: UInt8) -> [Int] {
+    guard writes > 0 else { return [0] }
+    let ws = (1...writes).filter { preceding & (1 << UInt8($0)) != 0 }
+    if ws.isEmpty { return [0] }
+    return ws.filter { w in !ws.contains { s.writeBefore($0) & (1 << UInt8(w)) != 0 } }
+  }
+
+  /// The values (write numbers) read `r` may return, or nil if no property constrains it.
+  public func allowedResults(_ s: ReadWriteState, _ r: Int) -> [Int]? {
+    let concurrent = s.readConcurrent(r)
+    let last = lastPreceding(s, preceding: s.readBefore(r))
+    if concurrent == 0 { return last }
+    guard instance.readRule == .dissemination else { return nil }
+    return last + (1...writes).filter { concurrent & (1 << UInt8($0)) != 0 }
+  }
+
+  /// The value (write number) of a result code: `w` for write `w`'s pair, -1 for the fabricated
+  /// value `x`, -2 for ⊥.
+  public func value(ofCode code: Int) -> Int {
+    code == Self.bottomCode ? -2 : code == fakeCode ? -1 : code - 1
+  }
+
+  public var properties: [SafetyProperty<ReadWriteState>] {
+    let lemma: String
+    switch instance.readRule {
+    case .masking: lemma = "Lemma 4.2"
+    case .dissemination: lemma = "Lemma 5.2"
+    case .opaque: lemma = "Lemma 5.11"
+    }
+    var list = [
+      SafetyProperty<ReadWriteState>(
+        "\(lemma): a read concurrent with no write returns the last preceding write's value"
+      ) { s in
+        for r in 0..<reads where s.readPhase(r) == 2 && s.readConcurrent(r) == 0 {
+          let v = value(ofCode: s.readResult(r))
+          if !lastPreceding(s, preceding: s.readBefore(r)).contains(v) { return false }
+        }
+        return true
+      }
+    ]
+    if instance.readRule == .dissemination {
+      list.append(
+        SafetyProperty(
+          "Lemma 5.3: a read concurrent with writes returns the last preceding or a concurrent write's value"
+        ) { s in
+          for r in 0..<reads where s.readPhase(r) == 2 && s.readConcurrent(r) != 0 {
+            let v = value(ofCode: s.readResult(r))
+            if !(allowedResults(s, r) ?? []).contains(v) { return false }
+          }
+          return true
+        })
+    }
+    return list
+  }
+
+  // MARK: - Encoding
+
+  public func encode(_ s: ReadWriteState, into words: UnsafeMutablePointer<UInt64>) {
+    var out = BitWriter(words: words, count: wordsPerState)
+    if writes > 0 {
+      for w in 1...writes {
+        out.put(UInt64(s.writePhase(w)) | UInt64(s.rank(w)) << 2, 5)
+        out.put(UInt64(s.writeBefore(w) >> 1), writes)
+      }
+    }
+    for r in 0..<reads {
+      out.put(UInt64(s.readPhase(r)) | UInt64(s.readResult(r)) << 2, 6)
+      out.put(UInt64(s.readBefore(r) >> 1), writes)
+      out.put(UInt64(s.readConcurrent(r) >> 1), writes)
+    }
+    for p in s.profiles { out.put(p, profileBits) }
+  }
+
+  public func decode(_ words: UnsafePointer<UInt64>) -> ReadWriteState {
+    var input = BitReader(words: words)
+    var s = ReadWriteState(profiles: [])
+    if writes > 0 {
+      for w in 1...writes {
+        let v = Int(input.get(5))
+        s.setWritePhase(w, v & 3)
+        s.setRank(w, v >> 2)
+        s.setWriteBefore(w, UInt8(input.get(writes)) << 1)
+      }
+    }
+    for r in 0..<reads {
+      let v = Int(input.get(6))
+      s.setReadPhase(r, v & 3)
+      s.setReadResult(r, v >> 2)
+      s.setReadBefore(r, UInt8(input.get(writes)) << 1)
+      s.setReadConcurrent(r, UInt8(input.get(writes)) << 1)
+    }
+    s.profiles = [UInt64](unsafeUninitializedCapacity: n) { buffer, initialized in
+      for i in 0..<n { buffer[i] = input.get(profileBits) }
+      initialized = n
+    }
+    return s
+  }
+
+  /// Sorts the server profiles when every permutation of the servers is a symmetry of the
+  /// instance (``ReadWriteInstance/isFullySymmetric``); otherwise the state itself.
+  public func representative(of s: ReadWriteState) -> ReadWriteState {
+    var t = s
+    canonicalize(&t)
+    return t
+  }
+
+  public func canonicalize(_ s: inout ReadWriteState) {
+    if instance.isFullySymmetric { s.profiles.sort() }
+  }
+
+  // MARK: - Describing steps
+
+  /// A server's printed name.
+  public func server(_ i: Int) -> String { "server " + instance.universe.name(of: i) }
+  /// A writer's printed name.
+  public func writerName(_ i: Int) -> String { "writer \(i + 1)" }
+  /// A reader's printed name.
+  public func readerName(_ i: Int) -> String { "reader \(i + 1)" }
+
+  /// `⟨v_w, t_w⟩`, `⟨x, t*⟩`, or `⊥`.
+  public func pair(_ code: Int) -> String {
+    if code == Self.bottomCode { return "⊥" }
+    if code == fakeCode { return "⟨x, t*⟩" }
+    return "⟨v\(code - 1), t\(code - 1)⟩"
+  }
+
+  func valueName(_ v: Int) -> String { v == -2 ? "⊥" : v == -1 ? "x" : "v\(v)" }
+
+  /// The chosen timestamps in increasing order, as `t0 < t2 < t1`.
+  public func timestampOrder(_ s: ReadWriteState) -> String {
+    var begun = [0]
+    if writes > 0 { begun += (1...writes).filter { s.writePhase($0) != 0 } }
+    return begun.sorted { s.rank($0) < s.rank($1) }.map { "t\($0)" }.joined(separator: " < ")
+  }
+
+  func describeSet(_ set: ServerSet) -> String { instance.universe.describe(set) }
+
+  public func describe(
+    _ action: ReadWriteAction, from s: ReadWriteState, to t: ReadWriteState
+  ) -> String {
+    switch action {
+    case .beginWrite(let w, _):
+      let (quorum, top) = queryQuorum(s)
+      return
+        "\(writerName(writer(of: w))) begins write w\(w) of v\(w): queries quorum \(describeSet(quorum)) "
+        + "(largest correct timestamp rank \(top)) and picks t\(w); timestamps now \(timestampOrder(t))"
+    case .deliver(let w, let i):
+      let p = s.profiles[i]
+      var line = "update \(pair(1 + w)) from \(writerName(writer(of: w))) reaches \(server(i))"
+      if isFaulty(p) {
+        line += " (faulty)"
+      } else if stored(t.profiles[i]) == w {
+        line += ", which now holds it"
+      } else {
+        line += ", which keeps \(pair(1 + stored(p))) (larger timestamp)"
+      }
+      if t.writePhase(w) == 2 {
+        line +=
+          "; write w\(w) ends: quorum \(describeSet(appliedSet(s, w).union(ServerSet([i])))) updated"
+      }
+      return line
+    case .endWrite(let w):
+      return "write w\(w) ends: quorum \(describeSet(appliedSet(s, w))) updated"
+    case .beginRead(let r):
+      return "\(readerName(reader(of: r))) begins read r\(r + 1)"
+    case .respond(let r, let i, let code):
+      var line =
+        "\(server(i))\(isFaulty(s.profiles[i]) ? " (faulty)" : "") answers read r\(r + 1) with \(pair(code))"
+      if t.readPhase(r) == 2 {
+        var answered = responders(s, r)
+        answered.insert(i)
+        line += "; " + readEnd(t, r, quorum: answered)
+      }
+      return line
+    case .endRead(let r):
+      return readEnd(t, r, quorum: responders(s, r))
+    }
+  }
+
+  func readEnd(_ t: ReadWriteState, _ r: Int, quorum: ServerSet) -> String {
+    let v = value(ofCode: t.readResult(r))
+    var line =
+      "read r\(r + 1) ends with quorum \(describeSet(quorum)): Result() = \(pair(t.readResult(r))), returns \(valueName(v))"
+    if let allowed = allowedResults(t, r) {
+      let names = allowed.map { valueName($0) }.joined(separator: " or ")
+      line += allowed.contains(v) ? " (correct)" : " — WRONG: expected \(names)"
+    }
+    return line
+  }
+
+  /// The sender, receiver and label of the message a step carries, for message sequence charts.
+  public func message(_ action: ReadWriteAction, from s: ReadWriteState) -> (
+    from: String, to: String, label: String
+  ) {
+    switch action {
+    case .beginWrite(let w, _):
+      return (writerName(writer(of: w)), writerName(writer(of: w)), "begin w\(w): pick t\(w)")
+    case .deliver(let w, let i):
+      return (writerName(writer(of: w)), server(i), "update \(pair(1 + w))")
+    case .endWrite(let w):
+      return (writerName(writer(of: w)), writerName(writer(of: w)), "end w\(w)")
+    case .beginRead(let r):
+      return (readerName(reader(of: r)), readerName(reader(of: r)), "begin r\(r + 1)")
+    case .respond(let r, let i, let code):
+      return (server(i), readerName(reader(of: r)), "\(pair(code))")
+    case .endRead(let r):
+      return (readerName(reader(of: r)), readerName(reader(of: r)), "end r\(r + 1)")
+    }
+  }
+
+  /// Every participant, in chart order: writers, readers, servers.
+  public var participants: [String] {
+    (0..<instance.writers).map(writerName) + (0..<instance.readers).map(readerName)
+      + (0..<n).map(server)
+  }
+}
+
+/// Packs fields of at most 64 bits into consecutive words.
+struct BitWriter {
+  let words: UnsafeMutablePointer<UInt64>
+  var bit = 0
+
+  init(words: UnsafeMutablePointer<UInt64>, count: Int) {
+    self.words = words
+    words.update(repeating: 0, count: count)
+  }
+
+  @inline(__always) mutating func put(_ value: UInt64, _ width: Int) {
+    guard width > 0 else { return }
+    let word = bit >> 6
+    let offset = bit & 63
+    words[word] |= value << UInt64(offset)
+    if offset + width > 64 { words[word + 1] |= value >> UInt64(64 - offset) }
+    bit += width
+  }
+}
+
+/// Reads back what a ``BitWriter`` packed.
+struct BitReader {
+  let words: UnsafePointer<UInt64>
+  var bit = 0
+
+  @inline(__always) mutating func get(_ width: Int) -> UInt64 {
+    guard width > 0 else { return 0 }
+    let word = bit >> 6
+    let offset = bit & 63
+    var v = words[word] >> UInt64(offset)
+    if offset + width > 64 { v |= words[word + 1] << UInt64(64 - offset) }
+    bit += width
+    return width == 64 ? v : v & ((1 << UInt64(width)) - 1)
+  }
+}

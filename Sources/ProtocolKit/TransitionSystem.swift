@@ -1,0 +1,68 @@
+/// A finite transition system for explicit-state model checking: the shape of Stateright's
+/// `Model` trait, used for the read/write protocols of Sections 3.2, 4 and 5 of Malkhi and
+/// Reiter, "Byzantine Quorum Systems".
+///
+/// A model gives its initial states, the actions enabled in a state, the successor an action
+/// leads to, named safety properties (state predicates that must hold in every reachable
+/// state), and a fixed-size encoding of its states into 64-bit words that the checker stores.
+/// Models whose processes are interchangeable give a ``representative(of:)`` (a canonical
+/// member of the state's symmetry class); the checker then stores one state per class.
+public protocol TransitionSystem {
+  /// A state of the system.
+  associatedtype State
+  /// A step some process can take.
+  associatedtype Action: Equatable
+
+  /// The initial states (each is a root of the search).
+  var initialStates: [State] { get }
+
+  /// The actions enabled in `state`, appended to `actions` (which the caller empties).
+  func actions(of state: State, into actions: inout [Action])
+
+  /// The state `action` leads to from `state`, or nil if it is not enabled after all.
+  func successor(of state: State, taking action: Action) -> State?
+
+  /// The safety properties: each must hold in every reachable state. Under symmetry reduction
+  /// each must give the same answer on every member of a symmetry class.
+  var properties: [SafetyProperty<State>] { get }
+
+  /// The number of 64-bit words of a state's encoding (the same for every state).
+  var wordsPerState: Int { get }
+
+  /// Writes the encoding of `state` to `words[0 ..< wordsPerState]`. Two states are the same
+  /// state iff their encodings are equal.
+  func encode(_ state: State, into words: UnsafeMutablePointer<UInt64>)
+
+  /// The state whose encoding is `words[0 ..< wordsPerState]`.
+  func decode(_ words: UnsafePointer<UInt64>) -> State
+
+  /// A canonical member of `state`'s symmetry class: states related by a symmetry of the
+  /// model (a permutation of interchangeable processes) have the same representative.
+  /// The default is `state` itself (no reduction).
+  func representative(of state: State) -> State
+
+  /// Replaces `state` by its representative, in place (the checker's hot path; the default
+  /// assigns ``representative(of:)``).
+  func canonicalize(_ state: inout State)
+
+  /// One line describing `action`, taken from `before`, leading to `after`: for traces.
+  func describe(_ action: Action, from before: State, to after: State) -> String
+}
+
+extension TransitionSystem {
+  public func representative(of state: State) -> State { state }
+  public func canonicalize(_ state: inout State) { state = representative(of: state) }
+}
+
+/// A named safety property: a predicate that must hold in every reachable state.
+public struct SafetyProperty<State> {
+  /// The name printed in verdicts, e.g. `Lemma 4.2`.
+  public let name: String
+  /// True iff the property holds in the state.
+  public let holds: (State) -> Bool
+
+  public init(_ name: String, holds: @escaping (State) -> Bool) {
+    self.name = name
+    self.holds = holds
+  }
+}

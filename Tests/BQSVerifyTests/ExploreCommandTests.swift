@@ -1,0 +1,133 @@
+import Foundation
+import XCTest
+
+/// End-to-end: `bqs-verify explore` on the protocol instances under Specs/protocols.
+final class ExploreCommandTests: XCTestCase {
+  /// Each spec's header states its expected verdict ("Expected verdict: safe|violated").
+  func testEverySpecGivesItsExpectedVerdict() throws {
+    let dir = CommandRunner.packageRoot.appendingPathComponent("Specs/protocols")
+    let files = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+      .filter { $0.hasSuffix(".yaml") }.sorted()
+    XCTAssertGreaterThanOrEqual(files.count, 5)
+    for file in files {
+      let text = try String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8)
+      let expected = text.contains("Expected verdict: safe") ? "safe" : "violated"
+      let r = try CommandRunner.run(["explore", "Specs/protocols/\(file)"])
+      XCTAssertTrue(r.stdout.hasPrefix("\(expected): "), "\(file): \(r.stdout)\(r.stderr)")
+      XCTAssertEqual(r.status, expected == "safe" ? 0 : 1, file)
+      if expected == "violated" {
+        XCTAssertTrue(r.stdout.contains("shortest run (replayed through the model):"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("WRONG: expected"), r.stdout)
+      } else {
+        XCTAssertTrue(r.stdout.contains("state space exhausted"), r.stdout)
+      }
+    }
+  }
+
+  func testViolationTraceIsNumberedAndShortest() throws {
+    let r = try CommandRunner.run(["explore", "Specs/protocols/broken-masking-n4-f1-q3.yaml"])
+    XCTAssertEqual(r.status, 1)
+    let lines = r.stdout.split(separator: "\n").map(String.init)
+    XCTAssertEqual(
+      lines[0],
+      "violated: Lemma 4.2: a read concurrent with no write returns the last preceding write's value after 8 steps"
+    )
+    XCTAssertTrue(
+      lines.contains { $0.hasPrefix("  8. ") && $0.contains("returns v0 — WRONG: expected v1") })
+    XCTAssertFalse(lines.contains { $0.hasPrefix("  9. ") })
+  }
+
+  func testSymmetryOffGivesTheSameVerdict() throws {
+    for (file, status) in [
+      ("Specs/protocols/broken-opaque-n4-f1-q3.yaml", Int32(1)),
+      ("Specs/protocols/broken-masking-n4-f1-q3.yaml", Int32(1)),
+    ] {
+      let on = try CommandRunner.run(["explore", file])
+      let off = try CommandRunner.run(["explore", file, "--no-symmetry"])
+      XCTAssertEqual(on.status, status)
+      XCTAssertEqual(off.status, status)
+      XCTAssertEqual(on.stdout.split(separator: " ").first, off.stdout.split(separator: " ").first)
+      XCTAssertTrue(off.stdout.contains("symmetry: off"), off.stdout)
+    }
+  }
+
+  func testMaxStatesIsUnknownExitThree() throws {
+    let r = try CommandRunner.run([
+      "explore", "Specs/protocols/opaque-n5-f1-q4.yaml", "--max-states", "100",
+    ])
+    XCTAssertEqual(r.status, 3, r.stdout + r.stderr)
+    XCTAssertTrue(r.stdout.hasPrefix("unknown: --max-states 100 reached"), r.stdout)
+    XCTAssertTrue(r.stdout.contains("explored 100 states"), r.stdout)
+    let t = try CommandRunner.run([
+      "explore", "Specs/protocols/opaque-n5-f1-q4.yaml", "--timeout", "0.000001",
+    ])
+    XCTAssertEqual(t.status, 3)
+    XCTAssertTrue(t.stdout.hasPrefix("unknown: timeout"), t.stdout)
+  }
+
+  func testJSONAndDot() throws {
+    let dot = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "explore-\(getpid()).dot")
+    defer { try? FileManager.default.removeItem(at: dot) }
+    let r = try CommandRunner.run([
+      "explore", "Specs/protocols/broken-opaque-n4-f1-q3.yaml", "--json", "--dot", dot.path,
+    ])
+    XCTAssertEqual(r.status, 1)
+    let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+    XCTAssertEqual(object["verdict"] as? String, "violated")
+    XCTAssertEqual((object["trace"] as? [Any])?.count, 8)
+    let stats = object["statistics"] as! [String: Any]
+    XCTAssertNotNil(stats["states"] as? Int)
+    let chart = try String(contentsOf: dot, encoding: .utf8)
+    XCTAssertTrue(chart.hasPrefix("digraph msc {"), chart)
+    XCTAssertTrue(chart.contains("update ⟨v1, t1⟩"), chart)
+  }
+
+  func testExplicitSetsAndNamesAreExploredWithoutSymmetry() throws {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "explore-explicit-\(getpid()).yaml")
+    defer { try? FileManager.default.removeItem(at: file) }
+    try """
+    universe: [a, b, c, d]
+    fail-prone: {sets: [[a], [b], [c], [d]]}
+    quorums: {sets: [[a, b, c], [a, b, d], [a, c, d], [b, c, d]]}
+    read-rule: masking
+    writers: 1
+    readers: 1
+    """.write(to: file, atomically: true, encoding: .utf8)
+    let r = try CommandRunner.run(["explore", file.path])
+    XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
+    XCTAssertTrue(r.stdout.contains("returns v0 — WRONG: expected v1"), r.stdout)
+    XCTAssertTrue(r.stdout.contains("server a (faulty)"), r.stdout)
+    XCTAssertTrue(r.stdout.contains("symmetry: not applied"), r.stdout)
+  }
+
+  func testBadSpecIsOneLineExitTwo() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "explore-bad-\(getpid())")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let cases: [(String, String)] = [
+      (
+        "universe: 4\nfail-prone: {threshold: 1}\nquorums: {threshold: 3}\nread-rule: voting\n",
+        ":4:12: read-rule must be masking, dissemination or opaque"
+      ),
+      (
+        "universe: 4\nfail-prone: {threshold: 1}\nquorums: {sets: [[0, 1, 7]]}\nread-rule: opaque\n",
+        ":3:25: '7' is not a server of the universe"
+      ),
+      (
+        "universe: 4\nfail-prone: {threshold: 1}\nquorum: {threshold: 3}\nread-rule: opaque\n",
+        ":3:1: unknown key 'quorum'"
+      ),
+    ]
+    for (k, (text, message)) in cases.enumerated() {
+      let file = dir.appendingPathComponent("bad\(k).yaml")
+      try text.write(to: file, atomically: true, encoding: .utf8)
+      let r = try CommandRunner.run(["explore", file.path])
+      XCTAssertEqual(r.status, 2, r.stdout + r.stderr)
+      XCTAssertTrue(r.stderr.contains(message), r.stderr)
+      XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+    }
+  }
+}
