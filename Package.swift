@@ -47,7 +47,7 @@ let package = Package(
     .target(
       name: "ProofKit",
       dependencies: [
-        "QuorumKit", "QuorumSMT", "QuorumSpec", "QuorumLoad", "Z3Kit",
+        "QuorumKit", "QuorumSMT", "QuorumSpec", "QuorumLoad", "ProtocolKit", "Z3Kit",
         .product(name: "Yams", package: "Yams"),
       ]
     ),

@@ -205,7 +205,9 @@ public enum ProofRunner {
   }
 
   /// The methods the runner can run now; the others are reported as errors.
-  public static let supportedMethods: [ProofMethod] = [.parametric, .sweep, .existence, .check]
+  public static let supportedMethods: [ProofMethod] = [
+    .parametric, .sweep, .existence, .check, .explore,
+  ]
 
   /// Runs the method of a parsed obligation.
   public static func outcome(_ o: Obligation, options: EngineOptions) throws -> Outcome {
@@ -214,7 +216,8 @@ public enum ProofRunner {
     case .sweep: return try Sweeps.run(o, options: options)
     case .existence: return try ExistenceObligation.run(o, options: options)
     case .check: return try CheckObligation.run(o, options: options)
-    case .load, .explore, .bmc:
+    case .explore: return try ExploreObligation.run(o, options: options)
+    case .load, .bmc:
       throw o.error(
         "unsupported method '\(o.method.rawValue)': the runner cannot settle it yet (supported: \(supportedMethods.map(\.rawValue).joined(separator: ", ")))",
         line: 1)

@@ -81,14 +81,14 @@ final class ProveCommandTests: XCTestCase {
   }
 
   func testBadFileAndUnsupportedMethodExitTwo() throws {
-    try "id: x\nclaim: y\nreference: z\nmethod: explore\nexpected: holds\nbudget: 1\n".write(
-      to: temp.appendingPathComponent("explore.yaml"), atomically: true, encoding: .utf8)
+    try "id: x\nclaim: y\nreference: z\nmethod: bmc\nexpected: holds\nbudget: 1\n".write(
+      to: temp.appendingPathComponent("bmc.yaml"), atomically: true, encoding: .utf8)
     try "id: bad\n  - oops\n".write(
       to: temp.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
     let r = try CommandRunner.run(["prove", temp.path])
     XCTAssertEqual(r.status, 2, r.stdout + r.stderr)
     XCTAssertTrue(r.stdout.contains("bad.yaml:"), r.stdout)
-    XCTAssertTrue(r.stdout.contains("unsupported method 'explore'"), r.stdout)
+    XCTAssertTrue(r.stdout.contains("unsupported method 'bmc'"), r.stdout)
   }
 
   func testBadShardIsUsageError() throws {
