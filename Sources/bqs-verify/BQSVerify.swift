@@ -20,8 +20,8 @@ struct BQSVerify: ParsableCommand {
       """,
     version: "0.1.0",
     subcommands: [
-      MaskingCommand.self, DisseminationCommand.self, OpaqueCommand.self, CheckCommand.self, ExploreCommand.self,
-      ProveCommand.self,
+      MaskingCommand.self, DisseminationCommand.self, OpaqueCommand.self, CheckCommand.self,
+      LoadCommand.self, ExploreCommand.self, ProveCommand.self,
     ]
   )
 }
