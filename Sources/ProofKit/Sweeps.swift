@@ -1,5 +1,6 @@
 import Foundation
 import QuorumKit
+import QuorumLoad
 import QuorumSMT
 import QuorumSpec
 
@@ -15,6 +16,11 @@ import QuorumSpec
 ///   checked by the enumerator) and Corollary 4.4 / 5.5 (no 4 / 3 members cover U) must all
 ///   agree; for opaque, the solver's family reduction and an independent brute force over
 ///   families must agree.
+/// - `load-bounds` — `systems` random quorum systems (seeded) over `3 <= n <= n-max` servers,
+///   each with a random fail-prone system over the servers: the certified exact load is at
+///   least Theorem 4.5's max(1/c(Q), c(Q)/n), and at least 1/2 whenever the system is opaque
+///   for its fail-prone system (Theorem 5.15), which some of them are by construction (the
+///   generator mixes in threshold quorum systems that Example 5.12 makes opaque).
 /// - `grid-construction` — the grids of Examples 4.8 / 5.8 (a column and `r` full rows of a
 ///   k x k grid; `rows: [a, b]` means r = a f + b, default 2f+1 masking, f+1 dissemination)
 ///   checked by the pure-Swift enumerator against all f-subsets, for every
@@ -22,7 +28,9 @@ import QuorumSpec
 ///   2f+1) to `k-max` (k*k <= 64).
 public enum Sweeps {
   /// The sweeps this module knows.
-  public static let kinds = ["threshold-existence", "grid-construction", "general-existence"]
+  public static let kinds = [
+    "threshold-existence", "grid-construction", "general-existence", "load-bounds",
+  ]
 
   /// Runs a sweep obligation.
   public static func run(_ o: Obligation, options: EngineOptions) throws -> Outcome {
@@ -30,6 +38,7 @@ public enum Sweeps {
     case "threshold-existence": return try thresholdExistence(o, options)
     case "grid-construction": return try grid(o, options)
     case "general-existence": return try generalExistence(o, options)
+    case "load-bounds": return try loadBounds(o, options)
     default:
       throw o.error(
         "unknown sweep '\(o.kind ?? "")' (expected one of: \(kinds.joined(separator: ", ")))")
@@ -174,6 +183,63 @@ public enum Sweeps {
       .holds,
       "\(count) questions (every fail-prone system over at most \(nMax) servers, \(classes.map(\.rawValue).joined(separator: ", "))): the solver's family reduction agrees with \(classes.contains(.opaque) ? "the brute force and " : "")the paper's criteria",
       details: verdicts.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" })
+  }
+
+  static func loadBounds(_ o: Obligation, _ options: EngineOptions) throws -> Outcome {
+    try o.requireOnly(["n-max", "systems", "seed"])
+    let nMax = try o.int("n-max")
+    let systems = try o.int("systems")
+    guard (3...12).contains(nMax), systems >= 1 else {
+      throw o.error("'n-max' must be 3...12 and 'systems' at least 1")
+    }
+    var rng = SplitMix64(seed: UInt64(try o.int("seed", default: 1997)))
+    var opaque = 0
+    for index in 0..<systems {
+      if options.expired {
+        return Outcome(.unknown, "budget exhausted after \(index) systems")
+      }
+      let n = Int.random(in: 3...nMax, using: &rng)
+      let quorums: [ServerSet]
+      let b: FailProneSystem
+      if index % 3 == 0 {
+        // Example 5.12's threshold construction with f = n / 5: opaque, so Theorem 5.15 bites.
+        let f = n / 5
+        b = try FailProneSystem.threshold(n: n, f: f)
+        quorums = Array(
+          KSubsets(n: n, k: QuorumSystem.paperThresholdQuorumSize(.opaque, n: n, f: f)))
+      } else {
+        var qs = Set<ServerSet>()
+        for _ in 0..<Int.random(in: 1...12, using: &rng) {
+          var q = ServerSet()
+          for s in 0..<n where Bool.random(using: &rng) { q.insert(s) }
+          if !q.isEmpty { qs.insert(q) }
+        }
+        quorums = qs.isEmpty ? [ServerSet.universe(n)] : Array(qs)
+        b = RandomFailProne.explicit(n: n, using: &rng)
+      }
+      let result = try LoadSolver.load(quorums: quorums, n: n)
+      guard result.verified else { return Outcome(.unknown, "system \(index): not certified") }
+      if result.value < result.bound.value {
+        return Outcome(
+          .violated,
+          "system \(index) (\(quorums)): load \(result.value) below Theorem 4.5's bound \(result.bound.value)"
+        )
+      }
+      let isOpaque = try PropertyChecker.check(.opaque, quorums: quorums, failProne: b)
+        .allSatisfy { $0.1 == nil }
+      if isOpaque {
+        opaque += 1
+        if result.value < Rational(1, 2) {
+          return Outcome(
+            .violated,
+            "system \(index) (\(quorums)) is opaque for \(b.kind) with load \(result.value) < 1/2")
+        }
+      }
+    }
+    return Outcome(
+      .holds,
+      "\(systems) random systems over at most \(nMax) servers: every certified load respects Theorem 4.5; the \(opaque) opaque ones have load >= 1/2 (Theorem 5.15)"
+    )
   }
 
   /// The quorums of the grid construction: column j plus the rows in I, |I| = r.

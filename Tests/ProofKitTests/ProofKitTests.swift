@@ -153,18 +153,17 @@ final class ProofKitTests: XCTestCase {
     try write(
       "load.yaml",
       """
-      id: load
-      claim: the load of the threshold masking system
-      reference: Example 4.7
-      method: load
+      id: bmc
+      claim: bounded runs of the masking protocol
+      reference: Lemma 4.2
+      method: bmc
       expected: holds
-      expected-value: 7/9
       budget: 5
 
       """)
     let r = try runSuite()
     XCTAssertEqual(r.results[0].verdict, .error)
-    XCTAssertTrue(r.results[0].summary.contains("unsupported method 'load'"), r.results[0].summary)
+    XCTAssertTrue(r.results[0].summary.contains("unsupported method 'bmc'"), r.results[0].summary)
     XCTAssertEqual(r.exitCode, 2)
   }
 
