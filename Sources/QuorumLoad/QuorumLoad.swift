@@ -93,6 +93,8 @@ public enum LoadSolver {
       switch system.construction {
       case .threshold(let cn, let q)?:
         return try thresholdLoad(n: cn, quorumSize: q)
+      case .grid(let k, let rows)? where system.quorums == nil:
+        return try gridLoad(k: k, rows: rows)
       case .grid(let k, let rows)?:
         if let r = try gridLoad(
           system, cells: (0..<(k * k)).map { ServerSet([$0]) }, k: k, rows: rows)

@@ -98,9 +98,13 @@ final class ConstructionTests: XCTestCase {
   }
 
   func testGridParametersAreValidated() {
-    XCTAssertThrowsError(try QuorumSystem.grid(k: 9, rows: 1)) {
-      XCTAssertTrue("\($0)".contains("1 <= k <= 8"), "\($0)")
+    XCTAssertThrowsError(try QuorumSystem.grid(k: 1001, rows: 1)) {
+      XCTAssertTrue("\($0)".contains("1 <= k <= 1000"), "\($0)")
     }
+    // Past 64 servers the grid is a construction without listed quorums.
+    let big = try? QuorumSystem.grid(k: 9, rows: 5)
+    XCTAssertNil(big?.quorums ?? nil)
+    XCTAssertEqual(big?.construction, .grid(k: 9, rows: 5))
     XCTAssertThrowsError(try QuorumSystem.grid(k: 4, rows: 5)) {
       XCTAssertTrue("\($0)".contains("1 <= rows <= k = 4"), "\($0)")
     }
