@@ -86,13 +86,7 @@ public enum ParametricProofs {
     cls == .opaque ? "an opaque" : "a \(cls.rawValue)"
   }
 
-  static func formula(_ cls: QuorumClass) -> String {
-    switch cls {
-    case .masking: return "ceil((n+2f+1)/2)"
-    case .dissemination: return "ceil((n+f+1)/2)"
-    case .opaque: return "ceil((2n+2f)/3)"
-    }
-  }
+  static func formula(_ cls: QuorumClass) -> String { ThresholdArithmetic.sizeFormula(cls) }
 
   static func example(_ cls: QuorumClass) -> String {
     switch cls {

@@ -135,7 +135,8 @@ public enum ThresholdArithmetic {
     }
   }
 
-  static func sizeFormula(_ cls: QuorumClass) -> String {
+  /// The paper's threshold quorum size for the class, as a formula in n and f.
+  public static func sizeFormula(_ cls: QuorumClass) -> String {
     switch cls {
     case .masking: return "ceil((n+2f+1)/2)"
     case .dissemination: return "ceil((n+f+1)/2)"

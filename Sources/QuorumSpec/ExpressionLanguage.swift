@@ -13,6 +13,22 @@ import QuorumKit
 struct ExpressionError: Error {
   var message: String
   var offset: Int
+
+  /// The error as an ``InputError`` with the 1-based line and column of `offset` in `text`.
+  func inputError(in text: String) -> InputError {
+    var line = 1
+    var column = 1
+    for (i, s) in text.unicodeScalars.enumerated() {
+      if i == offset { break }
+      if s == "\n" {
+        line += 1
+        column = 1
+      } else {
+        column += 1
+      }
+    }
+    return InputError(message, line: line, column: column)
+  }
 }
 
 /// A token of the expression language.
@@ -248,18 +264,7 @@ extension ThresholdExpression {
         text, start: .expression, naming: ServerNaming(universe: universe),
         maxDepth: SpecReader.maxDepth)
     } catch let error as ExpressionError {
-      var line = 1
-      var column = 1
-      for (i, s) in text.unicodeScalars.enumerated() {
-        if i == error.offset { break }
-        if s == "\n" {
-          line += 1
-          column = 1
-        } else {
-          column += 1
-        }
-      }
-      throw InputError(error.message, line: line, column: column)
+      throw error.inputError(in: text)
     }
   }
 

@@ -121,18 +121,7 @@ public indirect enum QuorumExpression: Hashable, Sendable {
     do {
       self = try QuorumExpressionParser.parse(text, naming: ServerNaming(universe: universe))
     } catch let error as ExpressionError {
-      var line = 1
-      var column = 1
-      for (i, s) in text.unicodeScalars.enumerated() {
-        if i == error.offset { break }
-        if s == "\n" {
-          line += 1
-          column = 1
-        } else {
-          column += 1
-        }
-      }
-      throw InputError(error.message, line: line, column: column)
+      throw error.inputError(in: text)
     }
   }
 }
