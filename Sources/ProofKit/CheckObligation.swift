@@ -64,6 +64,26 @@ public enum CheckObligation {
         .holds, "\(what) is a \(name) system: checked on region sizes (too many quorums to list)",
         details: [sizes.note])
     }
+    if case .grid(let k, let rows)? = system.construction, case .threshold(let f) = b.kind {
+      var details: [String] = []
+      var broken: [String] = []
+      for p in cls.properties {
+        switch GridSMTCheck.check(p, k: k, rows: rows, f: f, options: options) {
+        case .holds: details.append("\(p.rawValue): holds (Z3: UNSAT)")
+        case .violated(let text):
+          details.append("\(p.rawValue): violated: \(text)")
+          broken.append(p.rawValue)
+        case .unknown(let why):
+          return Outcome(.unknown, "\(p.rawValue): \(why)", details: details)
+        }
+      }
+      return broken.isEmpty
+        ? Outcome(
+          .holds, "the \(k) × \(k) grid with \(rows) rows is a \(name) system (Z3 over its cells)",
+          details: details)
+        : Outcome(
+          .violated, "\(broken.joined(separator: ", ")) fails for \(name)", details: details)
+    }
     return Outcome(
       .unknown, "the quorum system of \(rel) is too large to list and has no size-only check")
   }

@@ -123,6 +123,7 @@ struct CheckReport {
   enum Method: String {
     case enumeration
     case sizes
+    case smt
     case none
   }
 
@@ -258,6 +259,32 @@ enum CheckEngine {
         blocking: q > n - f ? nil : [], blockingNote: blockingCount)
     }
 
+    if system.quorums == nil, case .grid(let k, let rows)? = system.construction,
+      case .threshold(let f) = failProne.kind
+    {
+      // Too many servers to list: Z3 over the grid's cells (GridSMTCheck).
+      let options = EngineOptions(deadline: deadline)
+      var classes: [CheckReport.ClassResult] = []
+      for cls in QuorumClass.allCases {
+        let results: [CheckReport.PropertyResult] = cls.properties.map { p in
+          switch GridSMTCheck.check(p, k: k, rows: rows, f: f, options: options) {
+          case .holds: return .init(property: p, status: .holds, violation: nil, note: nil)
+          case .violated(let text):
+            return .init(property: p, status: .violated, violation: nil, note: text)
+          case .unknown(let why):
+            return .init(property: p, status: .unknown, violation: nil, note: why)
+          }
+        }
+        classes.append(.init(cls: cls, verdict: verdict(results), properties: results))
+      }
+      return CheckReport(
+        system: system, failProne: failProne, method: .smt,
+        methodNote:
+          "decided by Z3 (GridSMTCheck): \(FormatCount.of(count)) quorums over \(k * k) servers are too many to list; each property's violation is a query over the grid's cells (UNSAT = holds; a model is re-checked against the definition)",
+        quorumCount: count, smallestQuorum: smallest, classes: classes, blocking: nil,
+        blockingNote: "not computed")
+    }
+
     let why =
       system.quorums == nil
       ? "the construction has \(FormatCount.of(count)) quorums, too many to list, and is not a threshold construction with a threshold fail-prone system (the case decided on sizes)"
@@ -289,6 +316,9 @@ enum CheckEngine {
   static func constructionSmallest(_ system: QuorumSystem) -> Int? {
     if case .superElements(let elements, let q)? = system.construction {
       return elements.map(\.count).sorted().prefix(q).reduce(0, +)
+    }
+    if case .grid(let k, let rows)? = system.construction {
+      return (rows + 1) * k - rows  // one column and `rows` rows share `rows` cells
     }
     return nil
   }
