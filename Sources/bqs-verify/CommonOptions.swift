@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import QuorumKit
 import QuorumSMT
 import Z3Kit
@@ -53,5 +54,35 @@ struct CommonOptions: ParsableArguments {
     return EngineOptions(
       deadline: timeout.map { Clock.now + $0 }, keepSMTLIB2: emitSMT2 != nil, seed: 0,
       progress: progress)
+  }
+}
+
+/// Enforces `--timeout` around a computation that cannot poll a deadline itself: when the
+/// time runs out before ``finish()``, it prints an *unknown* line and exits with code 3, so a
+/// long run never outlives its budget and never reports a verdict it did not reach.
+final class Watchdog: @unchecked Sendable {
+  private let lock = NSLock()
+  private var finished = false
+
+  /// Starts the watchdog, or returns nil when there is no timeout.
+  init?(seconds: Double?, message: String) {
+    guard let seconds else { return nil }
+    Thread.detachNewThread { [self] in
+      Thread.sleep(forTimeInterval: seconds)
+      lock.lock()
+      if !finished {
+        print(message)
+        fflush(stdout)
+        exit(ExitStatus.unknown)
+      }
+      lock.unlock()
+    }
+  }
+
+  /// Marks the computation done: the watchdog will not fire any more.
+  func finish() {
+    lock.lock()
+    finished = true
+    lock.unlock()
   }
 }

@@ -48,8 +48,15 @@ struct LoadCommand: ParsableCommand {
     let readSeconds = Date().timeIntervalSince(readStart)
     let start = Date()
     let result: LoadResult
+    let watchdog = Watchdog(
+      seconds: common.timeout,
+      message:
+        "unknown: --timeout \(common.timeout ?? 0) s reached before the load was certified; no load is reported"
+    )
+    defer { watchdog?.finish() }
     do {
       result = try LoadSolver.load(of: system, method: LoadSolver.Method(rawValue: method)!)
+      watchdog?.finish()
     } catch var e as InputError {
       if e.file == nil { e.file = spec }
       throw e
