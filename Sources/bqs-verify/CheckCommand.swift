@@ -386,9 +386,7 @@ enum CheckEngine {
 
 /// Counts as `54264`, `1.2e+12`.
 enum FormatCount {
-  static func of(_ x: Double) -> String {
-    x < 1e15 ? String(Int64(x)) : String(format: "%.3g", x)
-  }
+  static func of(_ x: Double) -> String { FamilyEngine.formatCount(x) }
 }
 
 /// The text and JSON forms of a check report.
