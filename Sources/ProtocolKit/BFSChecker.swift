@@ -115,7 +115,8 @@ public struct Counterexample<System: TransitionSystem> {
 
 /// The answer of a search.
 public enum Verdict<System: TransitionSystem> {
-  /// Every reachable state was visited and satisfies every property.
+  /// Every reachable state was visited and satisfies every property (and every quiescent
+  /// state every quiescent property).
   case safe
   /// A reachable state violates a property; the counterexample is a shortest run to one.
   case violated(Counterexample<System>)
@@ -202,6 +203,7 @@ private struct Search<System: TransitionSystem> {
   var count = 0
   var stats = SearchStatistics()
   let properties: [SafetyProperty<System.State>]
+  let quiescentProperties: [SafetyProperty<System.State>]
 
   init(system: System, limits: SearchLimits) {
     self.system = system
@@ -210,6 +212,7 @@ private struct Search<System: TransitionSystem> {
     self.table = [UInt32](repeating: 0, count: 1 << 12)
     self.mask = (1 << 12) - 1
     self.properties = system.properties
+    self.quiescentProperties = system.quiescentProperties
     stats.encodingBytes = width * 8
   }
 
@@ -325,8 +328,10 @@ private struct Search<System: TransitionSystem> {
       let state = decode(cursor)
       actions.removeAll(keepingCapacity: true)
       system.actions(of: state, into: &actions)
+      var enabled = false
       for action in actions {
         guard var rep = system.successor(of: state, taking: action) else { continue }
+        enabled = true
         stats.transitions += 1
         if limits.symmetry { system.canonicalize(&rep) }
         let parent = Int32(cursor)
@@ -350,6 +355,14 @@ private struct Search<System: TransitionSystem> {
           return SearchResult(
             verdict: .unknown(reason: "2^31 stored states reached"), statistics: stats)
         }
+      }
+      if !enabled, !quiescentProperties.isEmpty,
+        let name = quiescentProperties.first(where: { !$0.holds(state) })?.name
+      {
+        stats.depth = max(stats.depth, depthOf(cursor))
+        finish(start, cursor: cursor)
+        return SearchResult(
+          verdict: .violated(try counterexample(cursor, property: name)), statistics: stats)
       }
       cursor += 1
     }
@@ -414,9 +427,20 @@ private struct Search<System: TransitionSystem> {
             "counterexample replay: step \(steps.count + 1) is not reproduced by the model")
       }
     }
-    guard let p = properties.first(where: { $0.name == property }), !p.holds(current) else {
+    guard let p = (properties + quiescentProperties).first(where: { $0.name == property }),
+      !p.holds(current)
+    else {
       throw ModelError(
         description: "counterexample replay: the final state does not violate \(property)")
+    }
+    if !properties.contains(where: { $0.name == property }) {
+      // A quiescent property: the final state must have no enabled action.
+      actions.removeAll()
+      system.actions(of: current, into: &actions)
+      if actions.contains(where: { system.successor(of: current, taking: $0) != nil }) {
+        throw ModelError(
+          description: "counterexample replay: the final state of \(property) is not quiescent")
+      }
     }
     return Counterexample(property: property, trace: Trace(initial: initial, steps: steps))
   }

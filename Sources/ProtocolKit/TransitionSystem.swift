@@ -26,6 +26,12 @@ public protocol TransitionSystem {
   /// each must give the same answer on every member of a symmetry class.
   var properties: [SafetyProperty<State>] { get }
 
+  /// Properties of quiescent states: each must hold in every reachable state in which no
+  /// action is enabled (every message delivered, every process finished or stopped). Under
+  /// reliable delivery, eventual properties ("every correct server eventually delivers") are
+  /// exactly these. The default is none.
+  var quiescentProperties: [SafetyProperty<State>] { get }
+
   /// The number of 64-bit words of a state's encoding (the same for every state).
   var wordsPerState: Int { get }
 
@@ -50,6 +56,7 @@ public protocol TransitionSystem {
 }
 
 extension TransitionSystem {
+  public var quiescentProperties: [SafetyProperty<State>] { [] }
   public func representative(of state: State) -> State { state }
   public func canonicalize(_ state: inout State) { state = representative(of: state) }
 }

@@ -119,3 +119,45 @@ final class BFSCheckerTests: XCTestCase {
     XCTAssertFalse(cex.trace.replays(in: tiny))
   }
 }
+
+/// ``Grid`` whose only quiescent state, the far corner, must satisfy `x + y == expected`.
+struct QuiescentGrid: TransitionSystem {
+  var grid: Grid
+  let expectedSum: Int
+  var initialStates: [Grid.State] { grid.initialStates }
+  func actions(of s: Grid.State, into actions: inout [Grid.Action]) {
+    grid.actions(of: s, into: &actions)
+  }
+  func successor(of s: Grid.State, taking a: Grid.Action) -> Grid.State? {
+    grid.successor(of: s, taking: a)
+  }
+  var properties: [SafetyProperty<Grid.State>] { [] }
+  var quiescentProperties: [SafetyProperty<Grid.State>] {
+    [SafetyProperty("corner sum") { $0.x + $0.y == expectedSum }]
+  }
+  var wordsPerState: Int { 1 }
+  func encode(_ s: Grid.State, into w: UnsafeMutablePointer<UInt64>) { grid.encode(s, into: w) }
+  func decode(_ w: UnsafePointer<UInt64>) -> Grid.State { grid.decode(w) }
+  func describe(_ a: Grid.Action, from: Grid.State, to: Grid.State) -> String {
+    grid.describe(a, from: from, to: to)
+  }
+}
+
+final class QuiescentPropertyTests: XCTestCase {
+  func testQuiescentPropertyCheckedOnlyWhereNothingIsEnabled() throws {
+    // The corner (4, 4) is the only quiescent state; x + y == 8 there, though not elsewhere.
+    let holds = try BFSChecker.check(QuiescentGrid(grid: Grid(size: 5), expectedSum: 8))
+    guard case .safe = holds.verdict else { return XCTFail("expected safe") }
+    XCTAssertEqual(holds.statistics.states, 25)
+  }
+
+  func testQuiescentViolationHasAShortestReplayedTrace() throws {
+    let system = QuiescentGrid(grid: Grid(size: 5), expectedSum: 7)
+    let result = try BFSChecker.check(system)
+    guard case .violated(let cex) = result.verdict else { return XCTFail("expected violated") }
+    XCTAssertEqual(cex.property, "corner sum")
+    XCTAssertEqual(cex.trace.steps.count, 8)
+    XCTAssertEqual(cex.trace.final, Grid.State(x: 4, y: 4))
+    XCTAssertTrue(cex.trace.replays(in: system))
+  }
+}

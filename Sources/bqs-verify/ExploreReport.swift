@@ -1,0 +1,183 @@
+import ArgumentParser
+import Foundation
+import ProtocolKit
+import QuorumKit
+import Yams
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The printed forms of one exploration: text, JSON and DOT.
+struct ExploreReport {
+  let spec: String
+  let model: ReadWriteModel
+  let symmetryRequested: Bool
+  let result: SearchResult<ReadWriteModel>
+
+  var symmetryApplied: Bool { symmetryRequested && model.instance.isFullySymmetric }
+
+  var instanceLine: String {
+    let i = model.instance
+    let b: String
+    switch i.failProne.kind {
+    case .threshold(let f): b = "all \(f)-subsets"
+    default: b = "\(model.faultySets.count) sets"
+    }
+    let q = i.quorumThreshold.map { "all \($0)-subsets" } ?? "\(i.quorums.count) quorums"
+    return
+      "instance: \(i.readRule.rawValue) read rule, n = \(i.universe.count), B = \(b), quorums = \(q), "
+      + "\(i.writers) writer(s) x \(i.writesPerWriter) write(s), \(i.readers) reader(s) x \(i.readsPerReader) read(s)"
+  }
+
+  var symmetryLine: String {
+    if !symmetryRequested { return "symmetry: off" }
+    if model.instance.isFullySymmetric {
+      return
+        "symmetry: on (threshold B and quorums: servers are interchangeable, states are stored with sorted server profiles)"
+    }
+    return "symmetry: not applied (only threshold B with threshold quorums is reduced)"
+  }
+
+  func statisticsLine(_ s: SearchStatistics) -> String {
+    "statistics: \(s.states) states, \(s.transitions) transitions, depth \(s.depth), "
+      + String(
+        format: "%.3f s, %.0f states/s, %.1f bytes/state (encoding %d bytes)", s.seconds,
+        s.statesPerSecond, s.bytesPerState, s.encodingBytes)
+  }
+
+  var verdictLine: String {
+    let s = result.statistics
+    switch result.verdict {
+    case .safe:
+      let names = model.properties.map {
+        $0.name.split(separator: ":").first.map(String.init) ?? $0.name
+      }
+      return
+        "safe: state space exhausted, \(s.states) states, \(names.joined(separator: " and ")) \(names.count == 1 ? "holds" : "hold") in every reachable state"
+    case .violated(let cex):
+      return "violated: \(cex.property) after \(cex.trace.steps.count) steps"
+    case .unknown(let reason):
+      return
+        "unknown: \(reason) before the state space was exhausted; explored \(s.states) states (\(s.queued) still queued), no violation among them"
+    }
+  }
+
+  func text() -> String {
+    var lines = [verdictLine, instanceLine]
+    if case .violated(let cex) = result.verdict {
+      lines.append(
+        "faulty servers: \(model.instance.universe.describe(model.faulty(cex.trace.initial)))")
+      lines.append("shortest run (replayed through the model):")
+      for (k, step) in cex.trace.describe(in: model).enumerated() {
+        lines.append("  \(k + 1). \(step)")
+      }
+    }
+    lines.append(statisticsLine(result.statistics))
+    lines.append(symmetryLine)
+    return lines.joined(separator: "\n")
+  }
+
+  func json() -> String {
+    let s = result.statistics
+    var object: [String: Any] = [
+      "spec": spec,
+      "read-rule": model.instance.readRule.rawValue,
+      "n": model.instance.universe.count,
+      "symmetry": symmetryApplied,
+      "properties": model.properties.map(\.name),
+      "statistics": [
+        "states": s.states, "transitions": s.transitions, "depth": s.depth, "queued": s.queued,
+        "seconds": s.seconds, "states_per_second": s.statesPerSecond,
+        "bytes_per_state": s.bytesPerState, "encoding_bytes": s.encodingBytes,
+      ] as [String: Any],
+    ]
+    switch result.verdict {
+    case .safe:
+      object["verdict"] = "safe"
+    case .violated(let cex):
+      object["verdict"] = "violated"
+      object["property"] = cex.property
+      object["faulty"] = model.faulty(cex.trace.initial).members
+      var previous = cex.trace.initial
+      var steps: [[String: Any]] = []
+      for (k, step) in cex.trace.steps.enumerated() {
+        let m = model.message(step.action, from: previous)
+        steps.append([
+          "step": k + 1, "description": model.describe(step.action, from: previous, to: step.state),
+          "from": m.from, "to": m.to, "message": m.label,
+        ])
+        previous = step.state
+      }
+      object["trace"] = steps
+    case .unknown(let reason):
+      object["verdict"] = "unknown"
+      object["reason"] = reason
+    }
+    let data =
+      (try? JSONSerialization.data(
+        withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]))
+      ?? Data()
+    return String(decoding: data, as: UTF8.self)
+  }
+
+  /// The counterexample as a message sequence chart: one column per participant, one row per
+  /// step, an arrow per message (an empty chart when there is no counterexample).
+  func dot() -> String {
+    var out = [
+      "digraph msc {", "  rankdir=TB; splines=false; nodesep=0.6;",
+      "  node [shape=none, fontname=\"Helvetica\"];",
+      "  edge [fontname=\"Helvetica\", fontsize=10];",
+    ]
+    let people = model.participants
+    func id(_ p: Int, _ row: Int) -> String { "p\(p)_\(row)" }
+    guard case .violated(let cex) = result.verdict else {
+      out.append("  label=\"\(verdictLine.replacingOccurrences(of: "\"", with: "'"))\";")
+      out.append("}")
+      return out.joined(separator: "\n") + "\n"
+    }
+    let rows = cex.trace.steps.count + 1
+    let faulty = model.faulty(cex.trace.initial)
+    let faultyNames = Set(faulty.members.map(model.server))
+    for (p, name) in people.enumerated() {
+      if faultyNames.contains(name) {
+        out.append(
+          "  \(id(p, 0)) [label=\"\(name)\\n(faulty)\", shape=box, style=filled, fillcolor=mistyrose];"
+        )
+      } else {
+        out.append("  \(id(p, 0)) [label=\"\(name)\", shape=box];")
+      }
+      for row in 1...rows { out.append("  \(id(p, row)) [label=\"\", shape=point, width=0.01];") }
+      let chain = (0...rows).map { id(p, $0) }.joined(separator: " -> ")
+      out.append("  \(chain) [arrowhead=none, style=dashed];")
+    }
+    // Invisible edges keep the columns in participant order.
+    out.append(
+      "  " + (0..<people.count).map { id($0, 0) }.joined(separator: " -> ") + " [style=invis];")
+    for row in 0...rows {
+      out.append(
+        "  { rank=same; " + (0..<people.count).map { id($0, row) }.joined(separator: "; ") + "; }")
+    }
+    var previous = cex.trace.initial
+    for (k, step) in cex.trace.steps.enumerated() {
+      let m = model.message(step.action, from: previous)
+      let a = people.firstIndex(of: m.from) ?? 0
+      let b = people.firstIndex(of: m.to) ?? 0
+      let label = "\(k + 1). \(m.label)".replacingOccurrences(of: "\"", with: "'")
+      if a == b {
+        out.append(
+          "  \(id(a, k + 1)) [shape=box, width=0, height=0, label=\"\(label)\", fontsize=10];")
+      } else {
+        out.append("  \(id(a, k + 1)) -> \(id(b, k + 1)) [label=\"\(label)\", constraint=false];")
+      }
+      previous = step.state
+    }
+    out.append(
+      "  label=\"\(cex.property.replacingOccurrences(of: "\"", with: "'")) — faulty: \(model.instance.universe.describe(model.faulty(cex.trace.initial)))\"; labelloc=t;"
+    )
+    out.append("}")
+    return out.joined(separator: "\n") + "\n"
+  }
+}
