@@ -43,19 +43,22 @@ let package = Package(
     // Protocol models (the read/write protocols of Sections 3-5, later Section 6) and the
     // explicit-state BFS checker; pure Swift.
     .target(name: "ProtocolKit", dependencies: ["QuorumKit"]),
+    // Bounded protocol runs as SMT (bmc): symbolic runs of up to K steps, decoded and replayed
+    // through the ProtocolKit models.
+    .target(name: "ProtocolSMT", dependencies: ["ProtocolKit", "QuorumKit", "Z3Kit"]),
     // Regression proof obligations (Proofs/): file format, parametric LIA proofs, the runner.
     .target(
       name: "ProofKit",
       dependencies: [
-        "QuorumKit", "QuorumSMT", "QuorumSpec", "QuorumLoad", "ProtocolKit", "Z3Kit",
-        .product(name: "Yams", package: "Yams"),
+        "QuorumKit", "QuorumSMT", "QuorumSpec", "QuorumLoad", "ProtocolKit", "ProtocolSMT",
+        "Z3Kit", .product(name: "Yams", package: "Yams"),
       ]
     ),
     .executableTarget(
       name: "bqs-verify",
       dependencies: [
-        "QuorumKit", "QuorumSpec", "QuorumSMT", "QuorumLoad", "ProofKit", "ProtocolKit", "Z3Kit",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "QuorumKit", "QuorumSpec", "QuorumSMT", "QuorumLoad", "ProofKit", "ProtocolKit",
+        "ProtocolSMT", "Z3Kit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .testTarget(name: "Z3KitTests", dependencies: ["Z3Kit"]),
@@ -65,6 +68,8 @@ let package = Package(
     .testTarget(name: "QuorumLoadTests", dependencies: ["QuorumLoad", "QuorumKit"]),
     .testTarget(name: "ProofKitTests", dependencies: ["ProofKit", "QuorumKit", "Z3Kit"]),
     .testTarget(name: "ProtocolKitTests", dependencies: ["ProtocolKit", "QuorumKit"]),
+    .testTarget(
+      name: "ProtocolSMTTests", dependencies: ["ProtocolSMT", "ProtocolKit", "QuorumKit", "Z3Kit"]),
     .testTarget(name: "BQSVerifyTests", dependencies: ["bqs-verify"]),
   ],
   swiftLanguageModes: [.v5]

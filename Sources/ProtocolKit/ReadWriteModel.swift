@@ -151,10 +151,17 @@ public struct ReadWriteModel: TransitionSystem {
 
   /// The model of `instance`.
   ///
+  /// With `listingFaultySets: false` the members of B are not listed (``faultySets`` and
+  /// ``initialStates`` are empty): for bounded model checking, which builds the initial state
+  /// from the faulty set Z3 chose and checks that set against B itself.
+  ///
   /// - Throws: ``InputError`` when B has more than `maxFaultySets` members.
-  public init(_ instance: ReadWriteInstance, maxFaultySets: Int = 100_000) throws {
+  public init(
+    _ instance: ReadWriteInstance, maxFaultySets: Int = 100_000, listingFaultySets: Bool = true
+  ) throws {
     self.instance = instance
-    self.faultySets = try instance.failProne.members(limit: maxFaultySets)
+    self.faultySets =
+      listingFaultySets ? try instance.failProne.members(limit: maxFaultySets) : []
     self.n = instance.universe.count
     self.writes = instance.writeCount
     self.reads = instance.readCount
