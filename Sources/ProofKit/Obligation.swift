@@ -16,7 +16,7 @@ public enum ProofMethod: String, CaseIterable, Sendable, Codable {
   case load
   /// Breadth-first exploration of a protocol instance (not yet available to the runner).
   case explore
-  /// Bounded protocol runs as SMT (not yet available to the runner).
+  /// Bounded protocol runs as SMT: every run of at most `depth` steps in one query.
   case bmc
 }
 

@@ -206,7 +206,7 @@ public enum ProofRunner {
 
   /// The methods the runner can run now; the others are reported as errors.
   public static let supportedMethods: [ProofMethod] = [
-    .parametric, .sweep, .existence, .check, .explore, .load,
+    .parametric, .sweep, .existence, .check, .explore, .load, .bmc,
   ]
 
   /// Runs the method of a parsed obligation.
@@ -218,10 +218,7 @@ public enum ProofRunner {
     case .check: return try CheckObligation.run(o, options: options)
     case .explore: return try ExploreObligation.run(o, options: options)
     case .load: return try LoadObligation.run(o, options: options)
-    case .bmc:
-      throw o.error(
-        "unsupported method '\(o.method.rawValue)': the runner cannot settle it yet (supported: \(supportedMethods.map(\.rawValue).joined(separator: ", ")))",
-        line: 1)
+    case .bmc: return try BMCObligation.run(o, options: options)
     }
   }
 

@@ -257,6 +257,9 @@ final class ReadWriteEncoding {
       (0..<n).map { i in (0..<codeCount).map { bool("code\(r + 1)_\(i)_\($0)") } }
     }
     assert(c.distinct(events.map(\.time)))
+    // Implied by the distinct times in 1...K, but a cardinality constraint lets the solver count
+    // steps directly instead of rediscovering the pigeonhole principle.
+    assert(c.atMost(events.map(\.occurs), depth))
     autoEndW =
       [c.literal(false)]
       + writes.map { w in
@@ -265,6 +268,7 @@ final class ReadWriteEncoding {
     autoEndR = reads.map { r in
       define("autoend_r\(r + 1)", completesQuorum(rs[r].map(\.occurs)))
     }
+    if inst.isFullySymmetric { breakServerSymmetry() }
     // Writes.
     for w in writes {
       let first = (w - 1) % inst.writesPerWriter == 0
@@ -382,6 +386,27 @@ final class ReadWriteEncoding {
       violations.append(c.and([ended, c.or(wrong)]))
     }
     assert(c.or(violations))
+  }
+
+  /// With threshold B and threshold quorums, permuting the faulty servers among themselves (and
+  /// the correct ones among themselves) maps runs to runs of the same length that violate the
+  /// same property: each group's servers are sorted by the operations they take part in
+  /// (lexicographically decreasing vectors of "update delivered" and "answered" bits).
+  func breakServerSymmetry() {
+    guard let f = bmc.thresholdF else { return }
+    func profile(_ i: Int) -> [Term] {
+      writes.map { dl[$0][i].occurs } + reads.map { rs[$0][i].occurs }
+    }
+    func lexGE(_ a: [Term], _ b: [Term]) -> Term {
+      guard let a0 = a.first, let b0 = b.first else { return c.literal(true) }
+      return c.or([
+        c.and([a0, c.not(b0)]),
+        c.and([c.iff(a0, b0), lexGE(Array(a.dropFirst()), Array(b.dropFirst()))]),
+      ])
+    }
+    for i in 0..<(n - 1) where (i < f) == (i + 1 < f) {
+      assert(lexGE(profile(i), profile(i + 1)))
+    }
   }
 
   /// The answers of read r carrying pair code k.

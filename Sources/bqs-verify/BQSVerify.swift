@@ -21,7 +21,7 @@ struct BQSVerify: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       MaskingCommand.self, DisseminationCommand.self, OpaqueCommand.self, CheckCommand.self,
-      LoadCommand.self, ExploreCommand.self, ProveCommand.self,
+      LoadCommand.self, ExploreCommand.self, BMCCommand.self, ProveCommand.self,
     ]
   )
 }

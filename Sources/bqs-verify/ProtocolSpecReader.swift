@@ -35,18 +35,22 @@ enum ProtocolSpecReader {
     "reads-per-reader", "symmetry",
   ]
 
-  static func load(path: String) throws -> Loaded {
+  /// Reads the spec at `path`. With `listingQuorums: false`, threshold quorums are not listed
+  /// (``ReadWriteInstance/unlistedThreshold(universe:failProne:q:readRule:writers:writesPerWriter:readers:readsPerReader:)``):
+  /// for bmc, which never enumerates them.
+  static func load(path: String, listingQuorums: Bool = true) throws -> Loaded {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw InputError("cannot read the spec file", file: path)
     }
-    return try parse(String(decoding: data, as: UTF8.self), file: path)
+    return try parse(
+      String(decoding: data, as: UTF8.self), file: path, listingQuorums: listingQuorums)
   }
 
   static func error(_ message: String, _ node: Node?, _ file: String) -> InputError {
     InputError(message, file: file, line: node?.mark?.line, column: node?.mark?.column)
   }
 
-  static func parse(_ text: String, file: String) throws -> Loaded {
+  static func parse(_ text: String, file: String, listingQuorums: Bool = true) throws -> Loaded {
     let root: Node?
     do {
       root = try Yams.compose(yaml: text)
@@ -160,7 +164,10 @@ enum ProtocolSpecReader {
     }
     let qs = try family("quorums")
     var quorums: [ServerSet]
-    if let q = qs.threshold {
+    if let q = qs.threshold, !listingQuorums {
+      guard q >= 1 else { throw error("quorums threshold must be at least 1", qs.node, file) }
+      quorums = []
+    } else if let q = qs.threshold {
       guard q >= 1 else { throw error("quorums threshold must be at least 1", qs.node, file) }
       guard binomial(n, q) <= 100_000 else {
         throw error(
@@ -195,6 +202,12 @@ enum ProtocolSpecReader {
       }
     }
     do {
+      if let q = qs.threshold, !listingQuorums {
+        let instance = try ReadWriteInstance.unlistedThreshold(
+          universe: universe, failProne: failProne, q: q, readRule: rule, writers: writers,
+          writesPerWriter: wpw, readers: readers, readsPerReader: rpr)
+        return Loaded(instance: instance, symmetry: symmetry)
+      }
       let instance = try ReadWriteInstance(
         universe: universe, failProne: failProne, quorums: quorums,
         quorumThreshold: qs.threshold, readRule: rule, writers: writers,

@@ -80,7 +80,7 @@ final class ProveCommandTests: XCTestCase {
     XCTAssertTrue(xml.contains("<failure "), xml)
   }
 
-  func testBadFileAndUnsupportedMethodExitTwo() throws {
+  func testBadFileAndMissingParameterExitTwo() throws {
     try "id: x\nclaim: y\nreference: z\nmethod: bmc\nexpected: holds\nbudget: 1\n".write(
       to: temp.appendingPathComponent("bmc.yaml"), atomically: true, encoding: .utf8)
     try "id: bad\n  - oops\n".write(
@@ -88,7 +88,7 @@ final class ProveCommandTests: XCTestCase {
     let r = try CommandRunner.run(["prove", temp.path])
     XCTAssertEqual(r.status, 2, r.stdout + r.stderr)
     XCTAssertTrue(r.stdout.contains("bad.yaml:"), r.stdout)
-    XCTAssertTrue(r.stdout.contains("unsupported method 'bmc'"), r.stdout)
+    XCTAssertTrue(r.stdout.contains("missing parameter 'read-rule'"), r.stdout)
   }
 
   func testBadShardIsUsageError() throws {

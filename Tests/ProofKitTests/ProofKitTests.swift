@@ -149,7 +149,7 @@ final class ProofKitTests: XCTestCase {
     XCTAssertTrue(r.results[0].summary.contains("unknown parameter 'quorum-ofset'"))
   }
 
-  func testUnsupportedMethodIsError() throws {
+  func testBMCWithoutParametersIsError() throws {
     try write(
       "load.yaml",
       """
@@ -163,7 +163,8 @@ final class ProofKitTests: XCTestCase {
       """)
     let r = try runSuite()
     XCTAssertEqual(r.results[0].verdict, .error)
-    XCTAssertTrue(r.results[0].summary.contains("unsupported method 'bmc'"), r.results[0].summary)
+    XCTAssertTrue(
+      r.results[0].summary.contains("missing parameter 'read-rule'"), r.results[0].summary)
     XCTAssertEqual(r.exitCode, 2)
   }
 

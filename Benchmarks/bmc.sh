@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Benchmarks/bmc.sh: figures for `bqs-verify bmc` in a release build (not a timed test).
+#
+# 1. Every instance under Specs/protocols side by side with explore: explore's verdict, states
+#    and seconds; bmc at explore's depth (the shortest violation, or the BFS depth of a safe
+#    instance) and one step less: verdict, query size (Boolean and integer variables,
+#    assertions) and solve seconds.
+# 2. The opaque mutant n = 20, f = 4, quorums of 15 (one smaller than Example 5.12's): one
+#    write then one read, 32 steps. Explore is given the same time budget.
+# 3. Growing n with f = n/5 and quorums of ceil((2n + 2f)/3) - 1: bmc at depth 2q + 2 (finds
+#    the run) and 2q + 1 (no violation), until a query takes longer than the budget.
+#
+# Usage: Benchmarks/bmc.sh [TIMEOUT_SECONDS]   (default 60)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+budget="${1:-60}"
+swift build -c release --product bqs-verify >/dev/null
+bin=".build/release/bqs-verify"
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+
+explore_fields() { python3 -c 'import json,sys; d=json.load(sys.stdin); s=d["statistics"]; print(d["verdict"], s["states"], s["depth"], "%.3f" % s["seconds"])'; }
+bmc_fields() { python3 -c '
+import json,sys
+t=sys.stdin.read()
+try:
+    d=json.loads(t); q=d["query"]
+    print(d["verdict"], q["booleans"], q["integers"], q["assertions"], "%.3f" % q["solve_seconds"], len(d.get("trace", [])))
+except Exception:
+    print("timeout - - - - -")'; }
+
+bmc() { # spec depth -> verdict booleans integers assertions solve-seconds steps
+  { timeout $((budget + 10)) "$bin" bmc "$1" --depth "$2" --json --timeout "$budget" || true; } | bmc_fields
+}
+
+echo "== Specs/protocols: explore and bmc side by side"
+printf '%-34s %-9s %9s %6s %8s | %5s %-26s %6s %5s %6s %8s\n' instance explore states depth seconds K "bmc verdict" bools ints asserts solve-s
+for spec in Specs/protocols/*.yaml Specs/protocols/bmc/*.yaml; do
+  name=$(basename "$spec" .yaml)
+  read -r ev states depth eseconds < <({ "$bin" explore "$spec" --json --timeout "$budget" || true; } | explore_fields)
+  # Explore cannot finish the n = 20 instances in the budget: bmc at their run length.
+  if [ "$ev" = unknown ]; then depth=$(sed -n 's/^quorums: {threshold: \([0-9]*\)}/\1/p' "$spec"); depth=$((2 * depth + 2)); fi
+  for k in "$depth" $((depth - 1)); do
+    read -r bv bools ints asserts solve steps < <(bmc "$spec" "$k")
+    printf '%-34s %-9s %9s %6s %8s | %5s %-26s %6s %5s %6s %8s\n' "$name" "$ev" "$states" "$depth" "$eseconds" "$k" "$bv" "$bools" "$ints" "$asserts" "$solve"
+  done
+done
+
+echo
+echo "== growing n: opaque, f = n/5, one write then one read; quorums ceil((2n+2f)/3) - 1 (O1 fails)"
+echo "   at depth 2q + 2 and 2q + 1, and Example 5.12's ceil((2n+2f)/3) at depth 2q + 2; explore on the"
+echo "   mutant beside it (symmetry on) until it runs out of the budget"
+printf '%4s %3s %3s %5s %-26s %6s %5s %6s %8s %6s %9s | %-9s %9s %8s\n' n f q K "bmc verdict" bools ints asserts solve-s steps wall-s explore states seconds
+explore_done=0
+for n in 20 25 30 35 40 45 50 55 60 64; do
+  f=$((n / 5)); safe_q=$(( (2 * n + 2 * f + 2) / 3 )); q=$((safe_q - 1))
+  stop=0
+  for row in "$q $((2 * q + 2))" "$q $((2 * q + 1))" "$safe_q $((2 * safe_q + 2))"; do
+    read -r qq k <<<"$row"
+    spec="$scratch/opaque-n$n-q$qq.yaml"
+    printf 'universe: %d\nfail-prone: {threshold: %d}\nquorums: {threshold: %d}\nread-rule: opaque\nwriters: 1\nreaders: 1\n' "$n" "$f" "$qq" >"$spec"
+    ev="-"; states="-"; eseconds="-"
+    if [ "$qq" = "$q" ] && [ "$k" = $((2 * q + 2)) ] && [ "$explore_done" = 0 ]; then
+      read -r ev states edepth eseconds < <({ "$bin" explore "$spec" --json --timeout "$budget" || true; } | explore_fields)
+      if [ "$ev" = unknown ]; then explore_done=1; fi
+    fi
+    start=$(date +%s.%N)
+    read -r bv bools ints asserts solve steps < <(bmc "$spec" "$k")
+    wall=$(python3 -c "import time; print('%.2f' % (time.time() - $start))")
+    printf '%4s %3s %3s %5s %-26s %6s %5s %6s %8s %6s %9s | %-9s %9s %8s\n' "$n" "$f" "$qq" "$k" "$bv" "$bools" "$ints" "$asserts" "$solve" "$steps" "$wall" "$ev" "$states" "$eseconds"
+    if [ "$bv" = timeout ] || [ "$bv" = unknown ]; then stop=1; fi
+  done
+  [ "$stop" = 1 ] && break
+done
