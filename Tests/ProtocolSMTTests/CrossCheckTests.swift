@@ -34,8 +34,9 @@ final class CrossCheckTests: XCTestCase {
     case .safe:
       tally.safe += 1
       let k = explored.statistics.depth
-      guard case .noViolation = try run(k) else {
-        return XCTFail("\(label): explore safe, bmc finds a violation within \(k) steps")
+      let verdict = try run(k)
+      guard case .noViolation = verdict else {
+        return XCTFail("\(label): explore safe, bmc within \(k) steps: \(verdict)")
       }
     case .violated(let cex):
       tally.violated += 1
@@ -46,9 +47,10 @@ final class CrossCheckTests: XCTestCase {
       }
       XCTAssertLessThanOrEqual(witness.trace.steps.count, d, label)
       if d > 1 {
-        guard case .noViolation = try run(d - 1) else {
+        let below = try run(d - 1)
+        guard case .noViolation = below else {
           return XCTFail(
-            "\(label): explore's shortest violation has \(d) steps, bmc finds one in \(d - 1)")
+            "\(label): explore's shortest violation has \(d) steps, bmc within \(d - 1): \(below)")
         }
       }
     }
