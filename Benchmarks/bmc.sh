@@ -5,10 +5,14 @@
 #    and seconds; bmc at explore's depth (the shortest violation, or the BFS depth of a safe
 #    instance) and one step less: verdict, query size (Boolean and integer variables,
 #    assertions) and solve seconds.
-# 2. The opaque mutant n = 20, f = 4, quorums of 15 (one smaller than Example 5.12's): one
-#    write then one read, 32 steps. Explore is given the same time budget.
-# 3. Growing n with f = n/5 and quorums of ceil((2n + 2f)/3) - 1: bmc at depth 2q + 2 (finds
-#    the run) and 2q + 1 (no violation), until a query takes longer than the budget.
+#    Specs/protocols/bmc holds the n = 20, f = 4 opaque pair: quorums of 15 (one smaller than
+#    Example 5.12's; one write then one read, 32 steps) and 16.
+# 2. Growing n with f = n/5 and quorums of ceil((2n + 2f)/3) - 1: bmc at depth 2q + 2 (finds
+#    the run) and 2q + 1 (no violation), and Example 5.12's quorums at their longest run, until
+#    a query takes longer than the budget or n reaches 64 (the largest universe). Explore on the
+#    mutant beside it until it is out of time, or refuses (it lists the quorums: at most 100000).
+# 3. Heavier workloads (two writers, one or two readers) on Example 5.12's quorums, growing n,
+#    until a query runs out of the budget.
 #
 # Usage: Benchmarks/bmc.sh [TIMEOUT_SECONDS]   (default 60)
 set -euo pipefail
@@ -19,7 +23,12 @@ bin=".build/release/bqs-verify"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 
-explore_fields() { python3 -c 'import json,sys; d=json.load(sys.stdin); s=d["statistics"]; print(d["verdict"], s["states"], s["depth"], "%.3f" % s["seconds"])'; }
+explore_fields() { python3 -c '
+import json,sys
+try:
+    d=json.load(sys.stdin); s=d["statistics"]; print(d["verdict"], s["states"], s["depth"], "%.3f" % s["seconds"])
+except Exception:
+    print("cannot - - -")'; }
 bmc_fields() { python3 -c '
 import json,sys
 t=sys.stdin.read()
@@ -49,7 +58,7 @@ done
 echo
 echo "== growing n: opaque, f = n/5, one write then one read; quorums ceil((2n+2f)/3) - 1 (O1 fails)"
 echo "   at depth 2q + 2 and 2q + 1, and Example 5.12's ceil((2n+2f)/3) at depth 2q + 2; explore on the"
-echo "   mutant beside it (symmetry on) until it runs out of the budget"
+echo "   mutant beside it (symmetry on) until it is out of time or refuses to list the quorums"
 printf '%4s %3s %3s %5s %-26s %6s %5s %6s %8s %6s %9s | %-9s %9s %8s\n' n f q K "bmc verdict" bools ints asserts solve-s steps wall-s explore states seconds
 explore_done=0
 for n in 20 25 30 35 40 45 50 55 60 64; do
@@ -61,8 +70,9 @@ for n in 20 25 30 35 40 45 50 55 60 64; do
     printf 'universe: %d\nfail-prone: {threshold: %d}\nquorums: {threshold: %d}\nread-rule: opaque\nwriters: 1\nreaders: 1\n' "$n" "$f" "$qq" >"$spec"
     ev="-"; states="-"; eseconds="-"
     if [ "$qq" = "$q" ] && [ "$k" = $((2 * q + 2)) ] && [ "$explore_done" = 0 ]; then
-      read -r ev states edepth eseconds < <({ "$bin" explore "$spec" --json --timeout "$budget" || true; } | explore_fields)
-      if [ "$ev" = unknown ]; then explore_done=1; fi
+      read -r ev states edepth eseconds < <({ "$bin" explore "$spec" --json --timeout "$budget" 2>/dev/null || true; } | explore_fields)
+      # unknown: out of time; cannot: explore lists the quorums (at most 100000) and refuses.
+      if [ "$ev" != violated ]; then explore_done=1; fi
     fi
     start=$(date +%s.%N)
     read -r bv bools ints asserts solve steps < <(bmc "$spec" "$k")
@@ -70,5 +80,27 @@ for n in 20 25 30 35 40 45 50 55 60 64; do
     printf '%4s %3s %3s %5s %-26s %6s %5s %6s %8s %6s %9s | %-9s %9s %8s\n' "$n" "$f" "$qq" "$k" "$bv" "$bools" "$ints" "$asserts" "$solve" "$steps" "$wall" "$ev" "$states" "$eseconds"
     if [ "$bv" = timeout ] || [ "$bv" = unknown ]; then stop=1; fi
   done
-  [ "$stop" = 1 ] && break
+  if [ "$stop" = 1 ]; then break; fi
 done
+
+# Heavier workloads on Example 5.12's quorums (no violation: the UNSAT direction), at the length
+# of the longest run in which every operation completes, until a query runs out of the budget.
+heavier() { # writers readers "n values"
+  local writers="$1" readers="$2" ns="$3"
+  echo
+  echo "== opaque, Example 5.12's quorums ceil((2n+2f)/3), f = n/5, $writers writers and $readers reader(s), depth (w + r)(q + 1)"
+  printf '%4s %3s %3s %5s %-26s %6s %5s %6s %8s %9s\n' n f q K "bmc verdict" bools ints asserts solve-s wall-s
+  for n in $ns; do
+    local f=$((n / 5)) q k spec start wall bv bools ints asserts solve steps
+    q=$(( (2 * n + 2 * f + 2) / 3 )); k=$(( (writers + readers) * (q + 1) ))
+    spec="$scratch/heavy-$writers-$readers-n$n.yaml"
+    printf 'universe: %d\nfail-prone: {threshold: %d}\nquorums: {threshold: %d}\nread-rule: opaque\nwriters: %d\nreaders: %d\n' "$n" "$f" "$q" "$writers" "$readers" >"$spec"
+    start=$(date +%s.%N)
+    read -r bv bools ints asserts solve steps < <(bmc "$spec" "$k")
+    wall=$(python3 -c "import time; print('%.2f' % (time.time() - $start))")
+    printf '%4s %3s %3s %5s %-26s %6s %5s %6s %8s %9s\n' "$n" "$f" "$q" "$k" "$bv" "$bools" "$ints" "$asserts" "$solve" "$wall"
+    if [ "$bv" = timeout ] || [ "$bv" = unknown ]; then break; fi
+  done
+}
+heavier 2 1 "10 20 30 40 50 60 64"
+heavier 2 2 "5 10 15 20 25 30 35 40"
