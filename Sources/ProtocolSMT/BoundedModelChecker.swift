@@ -168,6 +168,7 @@ public enum BoundedModelChecker {
 
   /// Why a decoded run failed to replay.
   public struct ReplayFailure: Error, CustomStringConvertible {
+    /// Which step failed, or that no state violates a property.
     public let description: String
   }
 

@@ -58,6 +58,8 @@ public struct ReadWriteBMC: BoundedRunEncoder {
     }
   }
 
+  /// True iff `s` is an initial state: every server's profile holds only its faulty bit, and
+  /// the faulty servers form a member of B.
   public func isInitial(_ s: ReadWriteState) -> Bool {
     let f = system.faulty(s)
     let n = instance.universe.count
@@ -68,6 +70,7 @@ public struct ReadWriteBMC: BoundedRunEncoder {
     return faultyMembers.contains(f)
   }
 
+  /// Asserts the runs of at most `depth` steps that end with a read violating its lemma.
   public func encode(depth: Int, solver: Z3Solver) throws -> BoundedQuery<ReadWriteModel> {
     let e = ReadWriteEncoding(self, depth: depth, solver: solver)
     e.build()

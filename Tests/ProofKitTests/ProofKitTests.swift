@@ -168,6 +168,37 @@ final class ProofKitTests: XCTestCase {
     XCTAssertEqual(r.exitCode, 2)
   }
 
+  /// bmc: the opaque mutant (n = 4, quorums of 3) violates Lemma 5.11 within 8 steps and not
+  /// within 7; a depth out of range is an error at its line.
+  func testBMCObligations() throws {
+    func bmc(_ id: String, depth: String, expected: String) -> String {
+      """
+      id: \(id)
+      claim: bounded runs of the opaque mutant
+      reference: Lemma 5.11
+      method: bmc
+      parameters:
+        {n: 4, f: 1, q: 3, read-rule: opaque, writers: 2, readers: 1,
+         depth: \(depth)}
+      expected: \(expected)
+      budget: 30
+
+      """
+    }
+    try write("a.yaml", bmc("a", depth: "8", expected: "violated"))
+    try write("b.yaml", bmc("b", depth: "7", expected: "holds"))
+    let r = try runSuite()
+    XCTAssertEqual(r.results.map(\.status), [.pass, .pass], r.results.map(\.summary).description)
+    XCTAssertTrue(r.results[0].summary.contains("violated after 8 steps"), r.results[0].summary)
+    XCTAssertEqual(r.results[1].summary, "no violation within 7 steps (UNSAT)")
+    try write("b.yaml", bmc("b", depth: "0", expected: "holds"))
+    let bad = try runSuite()
+    XCTAssertEqual(bad.results[1].verdict, .error)
+    XCTAssertTrue(
+      bad.results[1].summary.contains("depth must be between 1 and 10000 (got 0)"),
+      bad.results[1].summary)
+  }
+
   func testDuplicateIdIsError() throws {
     try write("a.yaml", Self.threshold("same", expected: "proved"))
     try write("b.yaml", Self.threshold("same", expected: "proved"))
