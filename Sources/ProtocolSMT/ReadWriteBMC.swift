@@ -16,11 +16,14 @@ import Z3Kit
 /// in the same step). The state before an event is what the events with smaller times did:
 /// a correct server holds the delivered write with the largest timestamp, an operation has
 /// ended when its servers form a quorum (a cardinality constraint for threshold quorums, a
-/// disjunction over listed quorums otherwise).
+/// disjunction over listed quorums otherwise). A redundant "at most K events occur" cardinality
+/// constraint lets the solver count steps instead of rediscovering the pigeonhole principle over
+/// the distinct times.
 ///
 /// **Symbolic choices.** Faulty servers: n Booleans with "exactly f" (threshold B; with
 /// threshold quorums too the servers are interchangeable and the faulty ones are fixed to the
-/// first f, a symmetry of the model) or one selector per member of B. Timestamps: one integer
+/// first f, a symmetry of the model, and the servers of each group are sorted by the operations
+/// they take part in) or one selector per member of B. Timestamps: one integer
 /// per write, pairwise distinct; its order is the model's rank order (a begin may pick any
 /// timestamp above what some quorum's correct members hold, and above the writer's previous
 /// one). Answers: one Boolean per (read, server, pair code); a correct server's answer is forced
