@@ -47,7 +47,7 @@ public enum LoadSolver {
     if let bad = quorums.first(where: { !$0.isSubset(of: universe) }) {
       throw InputError("quorum \(bad) names a server outside 0..<\(n)")
     }
-    let list = Array(Set(quorums)).sorted()
+    let list = ServerSet.sortedDistinct(quorums)
     if list.contains(where: \.isEmpty) {
       // The empty quorum loads no server.
       let dual = [Rational](repeating: Rational(1, n), count: n)
