@@ -18,8 +18,9 @@ public struct LoadSolverError: Error, Sendable, CustomStringConvertible {
 public enum LoadSolver {
   /// Which path to take.
   public enum Method: String, Sendable, CaseIterable {
-    /// Symmetry when the system is a whole threshold family, else the floating-point simplex
-    /// with an exact re-solve of its basis, else the exact simplex.
+    /// Symmetry when the system is a whole threshold family, else the LP on the cells of its
+    /// equitable partition when that merges quorums, else the floating-point simplex with an
+    /// exact re-solve of its basis, else the exact simplex.
     case automatic = "auto"
     /// The floating-point simplex and exact re-solve (exact simplex if that fails), even for
     /// symmetric systems.
@@ -75,6 +76,9 @@ public enum LoadSolver {
           bound: bound(list, n: n), method: .uniformGuess, iterations: 0, note: nil,
           verified: true)
       }
+    }
+    if method == .automatic, list.count <= 1_000_000, let r = try orbitLoad(list, n: n) {
+      return r
     }
     return try simplexLoad(list, n: n, exactOnly: method == .exactSimplex)
   }
