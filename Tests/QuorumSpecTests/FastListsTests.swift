@@ -143,6 +143,53 @@ final class FastListsTests: XCTestCase {
     XCTAssertGreaterThan(fastCount, total / 5)
   }
 
+  /// Specs large enough for the default threshold (4096 bytes), one character changed at a
+  /// time (fixed seed): the default read and the Yams read agree.
+  func testLargeListsWithOneChange() throws {
+    var rng = SplitMix(seed: 7)
+    var lines = ["# large", "universe: 12", "quorums:", "  sets:"]
+    var seen = Set<[Int]>()
+    while seen.count < 300 {
+      let s = (0..<12).filter { _ in rng.next(2) == 0 }
+      if !s.isEmpty && seen.insert(s).inserted {
+        lines.append("    - [" + s.map(String.init).joined(separator: ", ") + "]")
+      }
+    }
+    lines.append("class: masking")
+    let base = lines.joined(separator: "\n") + "\n"
+    let spec = try Spec.parse(base, file: "x.yaml")
+    XCTAssertEqual(spec, try Spec.parse(base, file: "x.yaml", fastListBytes: nil))
+    XCTAssertTrue(FastLists.extract(from: base) != nil)
+    let flow = base.replacingOccurrences(of: "  sets:\n    - ", with: "  sets: [")
+      .replacingOccurrences(of: "]\n    - [", with: "], [").replacingOccurrences(
+        of: "]\nclass", with: "]]\nclass")
+    XCTAssertEqual(try Spec.parse(flow, file: "x.yaml"), spec)
+    let changes = ["", " ", "\n", "#", "-", "9", "99", ",", "]", "[", "&a ", ":", "\t"]
+    for text in [base, flow] {
+      let scalars = Array(text.unicodeScalars)
+      for _ in 0..<12 {
+        var mutated = scalars
+        let at = 60 + rng.next(scalars.count - 60)
+        mutated.replaceSubrange(
+          at..<(at + rng.next(2)), with: changes[rng.next(changes.count)].unicodeScalars)
+        var changed = ""
+        changed.unicodeScalars.append(contentsOf: mutated)
+        XCTAssertEqual(
+          outcomeDefault(changed), outcome(changed, fast: false), "change at \(at)")
+      }
+    }
+  }
+
+  private func outcomeDefault(_ text: String) -> Result<Spec, InputError> {
+    do {
+      return .success(try Spec.parse(text, file: "x.yaml"))
+    } catch let e as InputError {
+      return .failure(e)
+    } catch {
+      return .failure(InputError("not an InputError: \(error)"))
+    }
+  }
+
   /// A random spec with one or two lists of server sets in one of the common shapes.
   private func generatedSpec(_ rng: inout SplitMix) -> String {
     let n = 3 + rng.next(8)
