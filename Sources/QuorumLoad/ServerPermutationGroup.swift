@@ -16,7 +16,9 @@ public struct EquitablePartition: Sendable, Equatable {
   public let serverColour: [Int]
   /// The colour of each quorum (by index in the list), `0..<quorumCellCount`.
   public let quorumColour: [Int]
+  /// The number of server cells.
   public let serverCellCount: Int
+  /// The number of quorum cells.
   public let quorumCellCount: Int
 
   /// The server cells, each sorted, in colour order.

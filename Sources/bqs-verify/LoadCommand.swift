@@ -23,7 +23,7 @@ struct LoadCommand: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "auto (symmetry where the construction has it), lp (floating-point simplex, basis re-solved exactly) or exact (exact rational simplex).",
+      "auto (symmetry: of constructions, of listed threshold systems, and the LP on the orbits of any listed system), lp (floating-point simplex, basis re-solved exactly) or exact (exact rational simplex).",
       valueName: "method"))
   var method: String = "auto"
 
