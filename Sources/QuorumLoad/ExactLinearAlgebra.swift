@@ -23,7 +23,7 @@ enum ExactLinearAlgebra {
 
   /// Bareiss elimination on 64-bit integers, every product checked for overflow: the minors
   /// of the load LP's 0/±1 bases are usually small, and this avoids big integers entirely
-  /// until the back substitution (whose fractions are reduced as they are formed).
+  /// (the back substitution too is fraction-free; each answer is reduced once at the end).
   static func solveInMachineIntegers(_ a: [[Int]], _ b: [Int]) -> MachineOutcome {
     let r = a.count
     precondition(b.count == r)
@@ -44,22 +44,47 @@ enum ExactLinearAlgebra {
           let (x, o1) = pivot.multipliedReportingOverflow(by: m[i * w + j])
           let (y, o2) = factor.multipliedReportingOverflow(by: m[k * w + j])
           let (d, o3) = x.subtractingReportingOverflow(y)
-          if o1 || o2 || o3 { return .overflow }
-          m[i * w + j] = d / previous
+          let (q, o4) = d.dividedReportingOverflow(by: previous)
+          if o1 || o2 || o3 || o4 { return .overflow }
+          m[i * w + j] = q
         }
         m[i * w + k] = 0
       }
       previous = pivot
     }
-    var x = [Rational](repeating: .zero, count: r)
+    // Fraction-free back substitution: with D the last pivot (± det a), every D·x_i is an
+    // integer (Cramer's rule), so y = D·x is found in integers and x_i = y_i / D.
+    let d = m[(r - 1) * w + r - 1]
+    var y = [Int](repeating: 0, count: r)
     for i in stride(from: r - 1, through: 0, by: -1) {
-      var s = Rational(m[i * w + r])
-      for j in (i + 1)..<max(r, i + 1) where m[i * w + j] != 0 && !x[j].isZero {
-        s -= Rational(m[i * w + j]) * x[j]
+      let (start, o) = d.multipliedReportingOverflow(by: m[i * w + r])
+      if o { return .overflow }
+      var s = start
+      for j in (i + 1)..<max(r, i + 1) where m[i * w + j] != 0 && y[j] != 0 {
+        let (t, o1) = m[i * w + j].multipliedReportingOverflow(by: y[j])
+        let (u, o2) = s.subtractingReportingOverflow(t)
+        if o1 || o2 { return .overflow }
+        s = u
       }
-      x[i] = s / Rational(m[i * w + i])
+      let (q, o1) = s.dividedReportingOverflow(by: m[i * w + i])
+      let (rest, o2) = s.remainderReportingOverflow(dividingBy: m[i * w + i])
+      guard !o1 && !o2 && rest == 0 else { return .overflow }
+      y[i] = q
     }
-    return .solved(x)
+    return .solved(y.map { fraction($0, d) })
+  }
+
+  /// `p / q` in lowest terms, reduced with machine integers (`q` non-zero).
+  static func fraction(_ p: Int, _ q: Int) -> Rational {
+    if p == .min || q == .min { return Rational(BigInt(p), BigInt(q)) }
+    var a = p.magnitude
+    var b = q.magnitude
+    while b != 0 { (a, b) = (b, a % b) }
+    let g = Int(a)
+    let sign = (p < 0) != (q < 0) ? -1 : 1
+    if p == 0 { return .zero }
+    return Rational(
+      reduced: BigInt(sign * Int(p.magnitude / UInt(g))), BigInt(Int(q.magnitude / UInt(g))))
   }
 
   /// ``solve(_:_:)`` on big integers throughout.
