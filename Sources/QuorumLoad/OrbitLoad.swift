@@ -15,7 +15,7 @@ extension LoadSolver {
   /// exactly against every quorum of the full list by ``LoadCertificate``.
   static func orbitLoad(_ list: [ServerSet], n: Int) throws -> LoadResult? {
     let bits = list.map(\.bits)
-    let partition = EquitablePartition.refine(quorums: bits, n: n)
+    let partition = EquitablePartition.refine(quorums: bits, n: n, stopAtDistinctQuorums: true)
     guard partition.quorumCellCount < list.count else { return nil }
     let serverCells = partition.serverCells
     let quorumCells = partition.quorumCells

@@ -41,9 +41,11 @@ public struct EquitablePartition: Sendable, Equatable {
   /// - Parameters:
   ///   - quorums: the quorums as bitsets over `0..<n`.
   ///   - initial: canonical starting colours `0..<k` of the servers.
-  public static func refine(quorums: [UInt64], n: Int, initial: [Int]? = nil)
-    -> EquitablePartition
-  {
+  ///   - stopAtDistinctQuorums: stop as soon as every quorum has a colour of its own (cells
+  ///     only split, so the quorum cells are then final; the server cells may not be).
+  public static func refine(
+    quorums: [UInt64], n: Int, initial: [Int]? = nil, stopAtDistinctQuorums: Bool = false
+  ) -> EquitablePartition {
     var sc = initial ?? [Int](repeating: 0, count: n)
     var k = (sc.max() ?? -1) + 1
     let m = quorums.count
@@ -74,6 +76,11 @@ public struct EquitablePartition: Sendable, Equatable {
           return signature[a * stride + t] < signature[b * stride + t] ? -1 : 1
         }
         return 0
+      }
+      if stopAtDistinctQuorums && newQC.count == m {
+        qc = newQC.colour
+        kq = newQC.count
+        break
       }
       // Servers: (colour, sorted colours of their quorums).
       let lists = (0..<n).map { u in [sc[u]] + members[u].map { newQC.colour[$0] }.sorted() }
