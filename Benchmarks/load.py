@@ -3,8 +3,10 @@
 
 Run from the package root:
   python3 Benchmarks/load.py  [--quick] [--no-quoracle] [--reuse-quoracle] [--timeout S]
+                             [--runs N] [--dynamic]
 
-It builds the release binary (scratch folder .build-load), writes the specs it times into
+It builds the release binary with the Swift runtime linked statically (scratch folder
+.build-load-static; --dynamic: the ordinary build in .build-load), writes the specs it times into
 Benchmarks/results/load/ (git-ignored), then prints, for each system:
   * bqs-verify `load SPEC --json`: the load, the solve time reported by the tool (spec parsing
     excluded), the spec-read time, and the whole command's wall clock;
@@ -14,24 +16,34 @@ Benchmarks/results/load/ (git-ignored), then prints, for each system:
   * the same LP (Quoracle's formulation restricted to reads) built directly with PuLP's linear
     `lpSum` and solved by CBC: build time and solve time alone (Quoracle's own builder sums PuLP
     expressions with Python's `sum`, which is quadratic in the number of quorums per server);
-  * the ratios bqs-verify solve time / Quoracle time.
+  * speed-ups (Quoracle time / bqs-verify time, > 1 means bqs-verify is faster): Quoracle's
+    whole load() against bqs-verify's whole process (wall clock, start-up and spec reading
+    included), Quoracle's LP solve alone against the same wall clock, and against bqs-verify's
+    own solve time.
+bqs-verify figures are medians of --runs runs (default 5); Quoracle's are single runs.
 """
 import json
 import os
 import random
+import statistics
 import subprocess
 import sys
 import time
 from itertools import combinations
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SCRATCH = os.path.join(ROOT, os.environ.get("LOAD_SCRATCH", ".build-load"))
+# The Swift runtime and Foundation linked statically (--static-swift-stdlib): half the
+# process start-up time (5 ms instead of 10 ms), which is most of a small LP's wall clock.
+DYNAMIC = "--dynamic" in sys.argv
+SCRATCH = os.path.join(ROOT, os.environ.get("LOAD_SCRATCH",
+                                            ".build-load" if DYNAMIC else ".build-load-static"))
 BIN = os.path.join(SCRATCH, "release", "bqs-verify")
 DATA = os.path.join(ROOT, "Benchmarks", "results", "load")
 QUICK = "--quick" in sys.argv
 NO_QUORACLE = "--no-quoracle" in sys.argv
 REUSE = "--reuse-quoracle" in sys.argv  # reuse Quoracle/PuLP figures cached by an earlier run
 TIMEOUT = 300.0
+RUNS = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 5
 if "--timeout" in sys.argv:
     TIMEOUT = float(sys.argv[sys.argv.index("--timeout") + 1])
 
@@ -74,16 +86,22 @@ def grid_quorums(k, rows):
 
 
 def run_bqs(spec, method="auto"):
-    start = time.perf_counter()
-    p = subprocess.run([BIN, "load", spec, "--json", "--method", method], capture_output=True,
-                       text=True, cwd=ROOT)
-    wall = time.perf_counter() - start
-    if p.returncode != 0:
-        return {"error": (p.stderr or p.stdout).strip().splitlines()[-1:], "wall": wall}
-    j = json.loads(p.stdout)
-    return {"load": j["load"]["fraction"], "solve": j["seconds"], "read": j["read_seconds"],
-            "wall": wall, "method": j["method"], "verified": j["verified"],
-            "iterations": j["iterations"]}
+    walls, last = [], None
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        p = subprocess.run([BIN, "load", spec, "--json", "--method", method], capture_output=True,
+                           text=True, cwd=ROOT)
+        walls.append(time.perf_counter() - start)
+        if p.returncode != 0:
+            return {"error": (p.stderr or p.stdout).strip().splitlines()[-1:], "wall": walls[-1]}
+        j = json.loads(p.stdout)
+        last = j if last is None else last
+        last.setdefault("solves", []).append(j["seconds"])
+        last.setdefault("reads", []).append(j["read_seconds"])
+    j = last
+    return {"load": j["load"]["fraction"], "solve": statistics.median(j["solves"]),
+            "read": statistics.median(j["reads"]), "wall": statistics.median(walls),
+            "method": j["method"], "verified": j["verified"], "iterations": j["iterations"]}
 
 
 QUORACLE_CHILD = r"""
@@ -219,7 +237,8 @@ def fmt(x):
 def main():
     os.makedirs(DATA, exist_ok=True)
     subprocess.run(["swift", "build", "-c", "release", "--product", "bqs-verify",
-                    "--scratch-path", SCRATCH], cwd=ROOT, check=True)
+                    "--scratch-path", SCRATCH] + ([] if DYNAMIC else ["--static-swift-stdlib"]),
+                   cwd=ROOT, check=True)
 
     systems = []  # (label, spec path, method, n, quorums or None, threshold or None)
     systems.append(("9x9 grid f=2 (Ex 4.8, 81 servers)", None, "auto", 81, None, None))
@@ -230,8 +249,22 @@ def main():
         f.write(f"universe: 64\nquorums: {{construction: grid, k: {k}, rows: {rows}}}\n")
     systems.append((f"8x8 grid rows=5 (Ex 4.8 f=2) as construction", gpath, "auto", 64, grid,
                     None))
+    gexplicit = write_spec("grid-8-rows5-explicit", 64, quorums=grid)
+    systems.append((f"8x8 grid rows=5 listed ({len(grid)} quorums), symmetry detected",
+                    gexplicit, "auto", 64, grid, None))
     systems.append((f"8x8 grid rows=5 listed ({len(grid)} quorums), general LP",
-                    write_spec("grid-8-rows5-explicit", 64, quorums=grid), "lp", 64, grid, None))
+                    gexplicit, "lp", 64, grid, None))
+    sizes = [2, 3] * 6  # 12 super-elements of 2 and 3 servers over 30 servers
+    elements, start = [], 0
+    for size in sizes:
+        elements.append(list(range(start, start + size)))
+        start += size
+    part = sorted(tuple(sorted(u for e in c for u in elements[e]))
+                  for c in combinations(range(len(elements)), 7))
+    pexplicit = write_spec("partition-12-of-7-explicit", 30, quorums=part)
+    systems.append((f"7 of 12 super-elements (sizes 2 and 3) listed ({len(part)} quorums),"
+                    " symmetry detected", pexplicit, "auto", 30, part, None))
+    systems.append((f"the same, general LP", pexplicit, "lp", 30, part, None))
     rq2 = random_quorums(30, 1000, seed=2)
     systems.append(("1000 random quorums over 30 servers, LP",
                     write_spec("random-1000-n30", 30, quorums=rq2), "lp", 30, rq2, None))
@@ -256,9 +289,14 @@ def main():
         print(f"Quoracle: NOT AVAILABLE ({why}); only bqs-verify figures are printed.\n")
     print("| system | bqs load | method | pivots | bqs solve s | spec read s | bqs wall s |"
           " Quoracle load | Quoracle load() s | Quoracle LP solve s | PuLP lpSum build s |"
-          " CBC solve alone s | bqs/load() | bqs/Quoracle LP | bqs/CBC alone |", flush=True)
+          " CBC solve alone s | load() / bqs wall | Quoracle LP / bqs wall |"
+          " Quoracle LP / bqs solve |", flush=True)
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|", flush=True)
     quoracle_cache = {}
+
+    def speedup(a, b):
+        return f"{a / b:.3g}x" if a is not None and b else "-"
+
     for label, spec, method, n, quorums, threshold in systems:
         if spec is None:
             print(f"| {label} | n = {n} > 64: no spec form; LoadSolver.gridLoad(k: 9, rows: 5) = 49/81"
@@ -281,23 +319,23 @@ def main():
             qr = quoracle_cache[key]
             d = qr.get("direct", {})
             dcols = ([d["error"], "-"] if "error" in d else [fmt(d.get("build")), fmt(d.get("solve"))])
-            dratio = (f"{b['solve'] / d['solve']:.2g}" if "solve" in d and d["solve"] > 0 else "-")
             if "error" in qr:
                 qcols = [(f"{d['load']:.6f} (direct LP)" if "load" in d else "-"), qr["error"], "-"]
-                qcols += dcols + ["-", "-", dratio]
+                qcols += dcols + ["-", "-", "-"]
             else:
                 qcols = [f"{qr['load']:.6f}", fmt(qr["total"]), fmt(qr["solve"])] + dcols + [
-                    f"{b['solve'] / qr['total']:.2g}" if qr["total"] > 0 else "-",
-                    f"{b['solve'] / qr['solve']:.2g}" if qr["solve"] > 0 else "-", dratio]
+                    speedup(qr["total"], b["wall"]), speedup(qr["solve"], b["wall"]),
+                    speedup(qr["solve"], b["solve"])]
         print(f"| {label} | {b['load']} | {b['method']} | {b['iterations']} | {fmt(b['solve'])} |"
               f" {fmt(b['read'])} | {fmt(b['wall'])} | " + " | ".join(qcols) + " |", flush=True)
     print("\nbqs solve s: the tool's own timer around LoadSolver (exact certificate check included,"
-          " spec parsing excluded); spec read s: YAML parsing and building the system;"
-          " ratios < 1 mean bqs-verify is faster. Quoracle load() includes its LP build (quadratic"
-          " in Python) and CBC; 'Quoracle LP solve' is PuLP's LpProblem.solve inside it (writing the"
-          " LP file, CBC, reading the answer); 'CBC solve alone' is the same on the LP built with"
-          " lpSum. Quoracle and CBC answer in floating point; bqs-verify's loads are exact and"
-          " certified.")
+          " spec parsing excluded); spec read s: parsing the spec and building the system;"
+          " bqs wall s: the whole process (start-up, reading, solving, printing the JSON),"
+          f" median of {RUNS} runs. Speed-ups > 1 mean bqs-verify is faster. Quoracle load()"
+          " includes its LP build (quadratic in Python) and CBC; 'Quoracle LP solve' is PuLP's"
+          " LpProblem.solve inside it (writing the LP file, CBC, reading the answer); 'CBC solve"
+          " alone' is the same on the LP built with lpSum. Quoracle and CBC answer in floating"
+          " point; bqs-verify's loads are exact and certified.")
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ public struct QuorumSystem: Hashable, Sendable {
   /// An explicit system; the quorums are sorted and deduplicated.
   public init(universe: Universe, quorums: [ServerSet]) {
     self.universe = universe
-    self.quorums = Array(Set(quorums)).sorted()
+    self.quorums = ServerSet.sortedDistinct(quorums)
     self.construction = nil
   }
 

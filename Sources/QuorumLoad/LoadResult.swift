@@ -47,6 +47,10 @@ public enum LoadMethod: String, Sendable {
   /// equally weighted; kept only when the exact check proves it optimal (it is for systems
   /// whose servers are all alike, such as the grid or the Hadamard construction).
   case uniformGuess = "uniform-guess"
+  /// The LP reduced to the cells of the system's coarsest equitable partition (which contain
+  /// the orbits of its server permutations), solved in floating point, its basis re-solved in
+  /// exact rationals, then spread evenly over each cell and re-checked against every quorum.
+  case orbitLP = "orbit-lp"
   /// A floating-point revised simplex on the LP, its optimal basis re-solved in exact
   /// rationals.
   case floatingBasis = "floating-simplex+exact-basis"

@@ -18,8 +18,9 @@ public struct LoadSolverError: Error, Sendable, CustomStringConvertible {
 public enum LoadSolver {
   /// Which path to take.
   public enum Method: String, Sendable, CaseIterable {
-    /// Symmetry when the system is a whole threshold family, else the floating-point simplex
-    /// with an exact re-solve of its basis, else the exact simplex.
+    /// Symmetry when the system is a whole threshold family, else the LP on the cells of its
+    /// equitable partition when that merges quorums, else the floating-point simplex with an
+    /// exact re-solve of its basis, else the exact simplex.
     case automatic = "auto"
     /// The floating-point simplex and exact re-solve (exact simplex if that fails), even for
     /// symmetric systems.
@@ -47,7 +48,7 @@ public enum LoadSolver {
     if let bad = quorums.first(where: { !$0.isSubset(of: universe) }) {
       throw InputError("quorum \(bad) names a server outside 0..<\(n)")
     }
-    let list = Array(Set(quorums)).sorted()
+    let list = ServerSet.sortedDistinct(quorums)
     if list.contains(where: \.isEmpty) {
       // The empty quorum loads no server.
       let dual = [Rational](repeating: Rational(1, n), count: n)
@@ -62,7 +63,7 @@ public enum LoadSolver {
     if method == .automatic, let q = completeThresholdSize(list, n: n) {
       return try thresholdLoad(n: n, quorumSize: q)
     }
-    if method == .automatic {
+    if method == .automatic, uniformGuessCanHold(list) {
       // Every quorum equally likely, every covered server equally weighted: optimal whenever
       // the servers are all alike; kept only if the exact check proves it.
       let covered = list.reduce(ServerSet()) { $0.union($1) }
@@ -75,6 +76,9 @@ public enum LoadSolver {
           bound: bound(list, n: n), method: .uniformGuess, iterations: 0, note: nil,
           verified: true)
       }
+    }
+    if method == .automatic, list.count <= 1_000_000, let r = try orbitLoad(list, n: n) {
+      return r
     }
     return try simplexLoad(list, n: n, exactOnly: method == .exactSimplex)
   }
@@ -461,6 +465,29 @@ public enum LoadSolver {
     } catch let e as CertificateError {
       throw LoadSolverError(message: "internal: certificate rejected: \(e.message)")
     }
+  }
+
+  /// Whether the uniform guess can pass the exact check, decided in machine integers before
+  /// building it: its strategy loads the busiest server `maxdeg/m`, its dual gives the
+  /// lightest quorum `min|Q|/|covered|`, and the check needs the two equal. (Only a filter:
+  /// the guess is still checked exactly when it passes.)
+  static func uniformGuessCanHold(_ list: [ServerSet]) -> Bool {
+    var degree = [Int](repeating: 0, count: ServerSet.capacity)
+    var covered: UInt64 = 0
+    var smallest = Int.max
+    for q in list {
+      covered |= q.bits
+      smallest = min(smallest, q.count)
+      var b = q.bits
+      while b != 0 {
+        degree[b.trailingZeroBitCount] += 1
+        b &= b - 1
+      }
+    }
+    let busiest = degree.max() ?? 0
+    let (left, o1) = busiest.multipliedReportingOverflow(by: covered.nonzeroBitCount)
+    let (right, o2) = smallest.multipliedReportingOverflow(by: list.count)
+    return o1 || o2 || left == right
   }
 
   /// If `list` (sorted, distinct) is every `q`-subset of `0..<n`, returns `q`.

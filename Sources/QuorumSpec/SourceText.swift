@@ -116,6 +116,13 @@ struct SourceText {
 
   /// The place of the first byte that is not valid UTF-8, or nil when all of `bytes` is valid.
   static func firstInvalidUTF8(in bytes: [UInt8]) -> SourcePosition? {
+    // ASCII text (the usual case, and every large generated spec) is valid: one quick pass.
+    let ascii = bytes.withUnsafeBufferPointer { b -> Bool in
+      var high: UInt8 = 0
+      for c in b { high |= c }
+      return high < 0x80
+    }
+    if ascii { return nil }
     var iterator = bytes.makeIterator()
     var decoder = UTF8()
     var line = 1

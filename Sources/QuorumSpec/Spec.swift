@@ -77,7 +77,24 @@ public struct Spec: Hashable, Sendable {
   ///   server outside the universe or not named, and anything the fail-prone system's
   ///   validation rejects (for example one set containing another).
   public static func parse(_ text: String, file: String) throws -> Spec {
-    try SpecReader(file: file, text: text).read()
+    try parse(text, file: file, fastListBytes: 4096)
+  }
+
+  /// ``parse(_:file:)``, reading lists of server sets of at least `fastListBytes` bytes
+  /// without composing them node by node (``FastLists``); nil reads everything with Yams.
+  ///
+  /// The result and every error are the same either way: the fast read is kept only when it
+  /// meets every list it cut out, as a list of server sets, without any error; otherwise the
+  /// whole text is read again with Yams, which gives the error and its place.
+  static func parse(_ text: String, file: String, fastListBytes: Int?) throws -> Spec {
+    if let minimum = fastListBytes, text.utf8.count >= minimum,
+      let lists = FastLists.extract(from: text, minimumBytes: minimum)
+    {
+      if let spec = try? SpecReader(file: file, lists: lists).read() {
+        return spec
+      }
+    }
+    return try SpecReader(file: file, text: text).read()
   }
 }
 

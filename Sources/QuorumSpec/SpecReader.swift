@@ -39,6 +39,14 @@ final class SpecReader {
   /// The blocks of a partition fail-prone system in file order (the super-elements of the
   /// partition constructions by default, laid out row-major by `partition-grid`).
   var partitionBlocks: [ServerSet]?
+  /// The lists cut out of the text by ``FastLists`` (then `text` holds their markers), and
+  /// which of them the read has met.
+  private let fastLists: FastLists?
+  private var metFastLists: [Bool]
+
+  /// Thrown by a reader of marked text whenever it cannot vouch for its result: the caller
+  /// then reads the original text with Yams alone.
+  struct FastPathDeclined: Error {}
 
   /// A reader for `text`, read from `file`; at most `maxValues` values are read.
   init(file: String, text: String, maxValues: Int = SpecReader.maxValues) {
@@ -46,6 +54,19 @@ final class SpecReader {
     self.text = text
     self.maxValues = maxValues
     self.remainingValues = maxValues
+    self.fastLists = nil
+    self.metFastLists = []
+  }
+
+  /// A reader for the marked text of `lists`: ``read()`` throws ``FastPathDeclined`` on any
+  /// problem, and unless every marker is met exactly once as a list of server sets.
+  init(file: String, lists: FastLists, maxValues: Int = SpecReader.maxValues) {
+    self.file = file
+    self.text = lists.text
+    self.maxValues = maxValues
+    self.remainingValues = maxValues
+    self.fastLists = lists
+    self.metFastLists = [Bool](repeating: false, count: lists.lists.count)
   }
 
   // MARK: Errors
@@ -171,6 +192,18 @@ final class SpecReader {
   // MARK: The document
 
   func read() throws -> Spec {
+    guard fastLists != nil else { return try readDocument() }
+    let spec: Spec
+    do {
+      spec = try readDocument()
+    } catch {
+      throw FastPathDeclined()
+    }
+    guard metFastLists.allSatisfy({ $0 }) else { throw FastPathDeclined() }
+    return spec
+  }
+
+  private func readDocument() throws -> Spec {
     let composed: Node?
     do {
       composed = try Yams.compose(yaml: text)
@@ -425,10 +458,49 @@ final class SpecReader {
     guard case .sequence(let sequence) = node else {
       throw error("expected a list of \(what), got \(describe(node))", at: node)
     }
+    if fastLists != nil, sequence.count == 1, case .scalar(let scalar) = sequence[0],
+      scalar.style == .doubleQuoted, let index = FastLists.markerIndex(scalar.string)
+    {
+      return try fastServerSets(index, node: node)
+    }
     return try sequence.map { item in
       let (set, members) = try serverSet(item)
       return (set, members, item)
     }
+  }
+
+  /// The sets of cut-out list `index`, checked as ``serverSet(_:)`` checks each set and
+  /// counted as its values would be; any problem declines the fast path. The entries have no
+  /// member nodes (errors are never reported from marked text).
+  private func fastServerSets(_ index: Int, node: Node) throws -> [(
+    set: ServerSet, members: [(Int, Node)], node: Node
+  )] {
+    guard let lists = fastLists, index < lists.lists.count, !metFastLists[index],
+      naming.universe.names == nil
+    else { throw FastPathDeclined() }
+    metFastLists[index] = true
+    let list = lists.lists[index]
+    remainingValues -= list.ends.count + list.members.count
+    guard remainingValues >= 0 else { throw FastPathDeclined() }
+    let n = Int32(min(naming.universe.count, ServerSet.capacity))
+    var result: [(set: ServerSet, members: [(Int, Node)], node: Node)] = []
+    result.reserveCapacity(list.ends.count)
+    var start = 0
+    try list.members.withUnsafeBufferPointer { members in
+      for end in list.ends {
+        var bits: UInt64 = 0
+        for k in start..<end {
+          let s = members[k]
+          guard s < n else { throw FastPathDeclined() }
+          let bit = UInt64(1) << UInt64(s)
+          guard bits & bit == 0 else { throw FastPathDeclined() }
+          bits |= bit
+        }
+        result.append((ServerSet(bits: bits), [], node))
+        start = end
+      }
+    }
+    return result
   }
 
   // MARK: Fail-prone systems
@@ -700,6 +772,20 @@ final class SpecReader {
     guard !sets.isEmpty else {
       throw error("a quorum system needs at least one quorum, got an empty list", at: kind.value)
     }
+    // The usual case, no empty and no repeated quorum, is checked without hashing; the
+    // loop below finds the first offender in file order.
+    if sets.contains(where: { $0.set.isEmpty })
+      || ServerSet.sortedDistinct(sets.map(\.set)).count != sets.count
+    {
+      try firstOffendingQuorum(sets)
+    }
+    return .explicit(sets.map(\.set))
+  }
+
+  /// Throws the error for the first empty or repeated quorum of `sets`, in file order.
+  private func firstOffendingQuorum(_ sets: [(set: ServerSet, members: [(Int, Node)], node: Node)])
+    throws
+  {
     var firstLine: [ServerSet: Int] = [:]
     for entry in sets {
       if entry.set.isEmpty { throw error("a quorum cannot be empty", at: entry.node) }
@@ -710,7 +796,6 @@ final class SpecReader {
       }
       firstLine[entry.set] = entry.node.mark?.line ?? 0
     }
-    return .explicit(sets.map(\.set))
   }
 
   private func thresholdSize(_ size: Int, at node: Node) throws -> QuorumSpecification {
@@ -892,7 +977,10 @@ final class SpecReader {
     var seen = ServerSet()
     for entry in sets {
       if entry.set.isEmpty { throw error("a super-element cannot be empty", at: entry.node) }
-      if let shared = entry.members.first(where: { seen.contains($0.0) }) {
+      if !entry.set.isDisjoint(with: seen) {
+        let shared =
+          entry.members.first(where: { seen.contains($0.0) })
+          ?? (entry.set.intersection(seen).first!, entry.node)
         throw error(
           "super-elements overlap in server \(naming.universe.name(of: shared.0))", at: shared.1)
       }

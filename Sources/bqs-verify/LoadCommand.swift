@@ -23,7 +23,7 @@ struct LoadCommand: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "auto (symmetry where the construction has it), lp (floating-point simplex, basis re-solved exactly) or exact (exact rational simplex).",
+      "auto (symmetry: of constructions, of listed threshold systems, and the LP on the orbits of any listed system), lp (floating-point simplex, basis re-solved exactly) or exact (exact rational simplex).",
       valueName: "method"))
   var method: String = "auto"
 
@@ -164,52 +164,53 @@ enum LoadOutput {
     _ r: LoadResult, universe u: Universe, spec: String, seconds: Double, readSeconds: Double,
     claim: PaperLoadClaim? = nil
   ) -> String {
-    func frac(_ x: Rational) -> [String: Any] {
-      ["fraction": x.description, "decimal": x.doubleValue]
+    func frac(_ x: Rational) -> JSONValue {
+      .object(["fraction": .string(x.description), "decimal": .double(x.doubleValue)])
     }
-    func members(_ s: ServerSet) -> [Any] {
-      u.names == nil ? s.members : s.members.map(u.name(of:))
-    }
-    var bound: [String: Any] = [
-      "value": frac(r.bound.value), "c": r.bound.smallestQuorum,
+    func server(_ s: Int) -> JSONValue { u.names == nil ? .int(s) : .string(u.name(of: s)) }
+    let bound: [String: JSONValue] = [
+      "value": frac(r.bound.value), "c": .int(r.bound.smallestQuorum),
       "c_over_n": frac(r.bound.sizeOverN),
+      "one_over_c": r.bound.oneOverSize.map(frac) ?? .null,
     ]
-    bound["one_over_c"] = r.bound.oneOverSize.map(frac) ?? NSNull()
-    var object: [String: Any] = [
-      "command": "load",
-      "spec": spec,
-      "n": r.n,
-      "quorums": r.quorumCount < 1e15 ? Int(r.quorumCount) as Any : r.quorumCount as Any,
+    var object: [String: JSONValue] = [
+      "command": .string("load"),
+      "spec": .string(spec),
+      "n": .int(r.n),
+      "quorums": r.quorumCount < 1e15 ? .int(Int(r.quorumCount)) : .double(r.quorumCount),
       "load": frac(r.value),
-      "theorem_4_5_bound": bound,
-      "method": r.method.rawValue,
-      "iterations": r.iterations,
-      "verified": r.verified,
-      "seconds": seconds,
-      "read_seconds": readSeconds,
-      "strategy": r.strategy.map {
-        ["quorum": members($0.quorum), "weight": $0.weight.description]
-      },
-      "dual": r.dual.enumerated().map { s, w in
-        ["server": u.names == nil ? s as Any : u.name(of: s) as Any, "weight": w.description]
-      },
+      "theorem_4_5_bound": .object(bound),
+      "method": .string(r.method.rawValue),
+      "iterations": .int(r.iterations),
+      "verified": .bool(r.verified),
+      "seconds": .double(seconds),
+      "read_seconds": .double(readSeconds),
+      "strategy": .array(
+        r.strategy.map {
+          .object([
+            "quorum": .array($0.quorum.map(server)), "weight": .string($0.weight.description),
+          ])
+        }),
+      "dual": .array(
+        r.dual.enumerated().map { s, w in
+          .object(["server": server(s), "weight": .string(w.description)])
+        }),
     ]
-    object["capacity"] = r.capacity.map(frac) ?? NSNull()
+    object["capacity"] = r.capacity.map(frac) ?? .null
     if let w = r.windows {
-      object["strategy_rule"] =
+      object["strategy_rule"] = .string(
         "the \(w.n) cyclic windows {i, ..., i+\(w.size - 1) mod \(w.n)}, each with probability 1/\(w.n)"
+      )
     }
-    object["note"] = r.note ?? NSNull()
+    object["note"] = r.note.map { .string($0) } ?? .null
     if let c = claim {
-      object["paper"] =
-        [
-          "source": c.source, "formula": c.formula,
-          "value": c.value.map { $0.description } ?? NSNull(), "approximate": c.approximate,
-          "matches": c.matches(r.value),
-        ] as [String: Any]
+      object["paper"] = .object([
+        "source": .string(c.source), "formula": .string(c.formula),
+        "value": c.value.map { .string($0.description) } ?? .null,
+        "approximate": .double(c.approximate),
+        "matches": .bool(c.matches(r.value)),
+      ])
     }
-    let data = try! JSONSerialization.data(
-      withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
-    return String(decoding: data, as: UTF8.self)
+    return JSONValue.object(object).text
   }
 }
