@@ -32,7 +32,9 @@ public struct SearchLimits: Sendable {
 public struct SearchStatistics: Sendable, Equatable {
   /// Distinct states stored (one per symmetry class under symmetry reduction).
   public var states: Int = 0
-  /// Transitions taken (successors computed, including those leading to known states).
+  /// Transitions taken (successors computed, including those leading to known states). Under
+  /// symmetry reduction, successors that are known to have the same representative as another
+  /// successor of the same state are not computed (``TransitionSystem/reducedActions(of:into:)``).
   public var transitions: Int = 0
   /// The largest BFS depth reached (the length of the longest shortest path from a root).
   public var depth: Int = 0
@@ -40,13 +42,26 @@ public struct SearchStatistics: Sendable, Equatable {
   public var queued: Int = 0
   /// Wall-clock seconds.
   public var seconds: Double = 0
+  /// CPU seconds of the searching thread (below `seconds` when other processes share the
+  /// cores).
+  public var cpuSeconds: Double = 0
   /// Bytes of the state store, parent links and hash table, per stored state.
   public var bytesPerState: Double = 0
   /// Bytes of one state's encoding.
   public var encodingBytes: Int = 0
+  /// The states the stored ones stand for: the sum of their symmetry classes' sizes
+  /// (``TransitionSystem/orbitSize(of:)``); equal to `states` without symmetry reduction. When
+  /// the state space is exhausted it is the number of reachable states of the unreduced model
+  /// (exact while below 2^53).
+  public var representedStates: Double = 0
 
-  /// Stored states per second.
+  /// Represented states per stored state: the reduction factor of symmetry.
+  public var reductionFactor: Double { states > 0 ? representedStates / Double(states) : 1 }
+
+  /// Stored states per second (wall clock).
   public var statesPerSecond: Double { seconds > 0 ? Double(states) / seconds : 0 }
+  /// Stored states per CPU second of the searching thread.
+  public var statesPerCPUSecond: Double { cpuSeconds > 0 ? Double(states) / cpuSeconds : 0 }
 }
 
 /// A run of a transition system: an initial state and the steps taken from it.
@@ -150,6 +165,7 @@ public enum BFSChecker {
   /// - Parameter progress: called about once a second with the statistics so far (for a
   ///   progress line on a terminal).
   /// - Throws: ``ModelError`` if a counterexample does not replay (a bug, never expected).
+  @_specialize(where System == ReadWriteModel)
   public static func check<System: TransitionSystem>(
     _ system: System, limits: SearchLimits = SearchLimits(),
     progress: ((SearchStatistics) -> Void)? = nil
@@ -162,6 +178,12 @@ public enum BFSChecker {
 private func now() -> Double {
   var ts = timespec()
   clock_gettime(CLOCK_MONOTONIC, &ts)
+  return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+private func threadCPUTime() -> Double {
+  var ts = timespec()
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
   return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
 
@@ -202,6 +224,7 @@ private struct Search<System: TransitionSystem> {
   var mask: Int
   var count = 0
   var stats = SearchStatistics()
+  var cpuStart = 0.0
   let properties: [SafetyProperty<System.State>]
   let quiescentProperties: [SafetyProperty<System.State>]
 
@@ -278,11 +301,14 @@ private struct Search<System: TransitionSystem> {
     stats.states = count
     stats.queued = count - cursor
     stats.seconds = now() - start
+    stats.cpuSeconds = threadCPUTime() - cpuStart
     stats.bytesPerState = count == 0 ? 0 : Double(memoryBytes) / Double(count)
   }
 
+  @_specialize(where System == ReadWriteModel)
   mutating func run(progress: ((SearchStatistics) -> Void)?) throws -> SearchResult<System> {
     let start = now()
+    cpuStart = threadCPUTime()
     let deadline = limits.timeout.map { start + $0 }
     let scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: width)
     defer { scratch.deallocate() }
@@ -292,6 +318,7 @@ private struct Search<System: TransitionSystem> {
       let rep = canonical(initial)
       system.encode(rep, into: scratch)
       let (index, isNew) = insert(scratch, parent: -1)
+      if isNew { stats.representedStates += limits.symmetry ? system.orbitSize(of: rep) : 1 }
       if isNew, let name = violated(rep) {
         finish(start, cursor: 0)
         return SearchResult(
@@ -327,7 +354,11 @@ private struct Search<System: TransitionSystem> {
       }
       let state = decode(cursor)
       actions.removeAll(keepingCapacity: true)
-      system.actions(of: state, into: &actions)
+      if limits.symmetry {
+        system.reducedActions(of: state, into: &actions)
+      } else {
+        system.actions(of: state, into: &actions)
+      }
       var enabled = false
       for action in actions {
         guard var rep = system.successor(of: state, taking: action) else { continue }
@@ -338,6 +369,7 @@ private struct Search<System: TransitionSystem> {
         system.encode(rep, into: scratch)
         let (index, isNew) = insert(scratch, parent: parent)
         guard isNew else { continue }
+        stats.representedStates += limits.symmetry ? system.orbitSize(of: rep) : 1
         if let name = violated(rep) {
           stats.depth = max(stats.depth, depthOf(index))
           finish(start, cursor: cursor)

@@ -51,6 +51,17 @@ public protocol TransitionSystem {
   /// assigns ``representative(of:)``).
   func canonicalize(_ state: inout State)
 
+  /// The actions of `state` (a representative) that the checker follows under symmetry
+  /// reduction: any subset of ``actions(of:into:)`` that contains, for every enabled action,
+  /// one whose successor has the same representative. The default is every action.
+  func reducedActions(of state: State, into actions: inout [Action])
+
+  /// The number of states whose representative is `state` (the size of its symmetry class,
+  /// for a `state` that is its own representative). The checker sums it over the stored states:
+  /// with symmetry reduction the sum is the number of reachable states of the unreduced model.
+  /// The default is 1 (no reduction).
+  func orbitSize(of state: State) -> Double
+
   /// One line describing `action`, taken from `before`, leading to `after`: for traces.
   func describe(_ action: Action, from before: State, to after: State) -> String
 }
@@ -59,6 +70,10 @@ extension TransitionSystem {
   public var quiescentProperties: [SafetyProperty<State>] { [] }
   public func representative(of state: State) -> State { state }
   public func canonicalize(_ state: inout State) { state = representative(of: state) }
+  public func orbitSize(of state: State) -> Double { 1 }
+  public func reducedActions(of state: State, into actions: inout [Action]) {
+    self.actions(of: state, into: &actions)
+  }
 }
 
 /// A named safety property: a predicate that must hold in every reachable state.
