@@ -37,6 +37,25 @@ public struct ReadWriteState: Hashable, Sendable {
   /// The number of servers (profiles).
   public var serverCount: Int { profiles.count }
 
+  /// Makes this state equal to `s`, copying the profiles into this state's own storage when it
+  /// has the same size (no allocation once the storage is unique).
+  @inline(__always) mutating func assign(_ s: ReadWriteState) {
+    writeWord = s.writeWord
+    writeBeforeWord = s.writeBeforeWord
+    readWord = s.readWord
+    readBeforeWord = s.readBeforeWord
+    readConcurrentWord = s.readConcurrentWord
+    if profiles.count == s.profiles.count {
+      s.profiles.withUnsafeBufferPointer { from in
+        profiles.withUnsafeMutableBufferPointer { to in
+          to.baseAddress!.update(from: from.baseAddress!, count: from.count)
+        }
+      }
+    } else {
+      profiles = s.profiles
+    }
+  }
+
   /// Server `i`'s profile.
   @inline(__always) public func profile(_ i: Int) -> UInt64 { profiles[i] }
 
@@ -447,6 +466,49 @@ public struct ReadWriteModel: TransitionSystem {
 
   public func successor(of s: ReadWriteState, taking action: ReadWriteAction) -> ReadWriteState? {
     var t = s
+    apply(action, from: s, to: &t)
+    return t
+  }
+
+  /// ``successor(of:taking:)`` written into `t`, reusing its profile storage (the checker's
+  /// hot path: no allocation per transition).
+  public func successor(
+    of s: ReadWriteState, taking action: ReadWriteAction, into t: inout ReadWriteState
+  ) -> Bool {
+    t.assign(s)
+    apply(action, from: s, to: &t)
+    return true
+  }
+
+  public func decode(_ words: UnsafePointer<UInt64>, into s: inout ReadWriteState) {
+    if s.profiles.count != n { s = ReadWriteState(serverCount: n) }
+    var input = BitReader(words: words)
+    s.writeWord = 0
+    s.writeBeforeWord = 0
+    s.readWord = 0
+    s.readBeforeWord = 0
+    s.readConcurrentWord = 0
+    if writes > 0 {
+      for w in 1...writes {
+        s.writeWord |= input.get(5) << UInt64(5 * w)
+        s.writeBeforeWord |= (input.get(writes) << 1) << UInt64(8 * w)
+      }
+    }
+    for r in 0..<reads {
+      s.readWord |= input.get(6) << UInt64(6 * r)
+      s.readBeforeWord |= (input.get(writes) << 1) << UInt64(8 * r)
+      s.readConcurrentWord |= (input.get(writes) << 1) << UInt64(8 * r)
+    }
+    let bits = profileBits
+    s.profiles.withUnsafeMutableBufferPointer { p in
+      for i in 0..<p.count { p[i] = input.get(bits) }
+    }
+  }
+
+  /// Applies `action` (enabled in `s`) to `t`, a copy of `s`.
+  @inline(__always) func apply(
+    _ action: ReadWriteAction, from s: ReadWriteState, to t: inout ReadWriteState
+  ) {
     switch action {
     case .beginWrite(let w, let r):
       for x in 1...writes where t.writePhase(x) != 0 && t.rank(x) >= r {
@@ -477,7 +539,6 @@ public struct ReadWriteModel: TransitionSystem {
     case .endRead(let r):
       endRead(&t, r)
     }
-    return t
   }
 
   func endWrite(_ t: inout ReadWriteState, _ w: Int) {
