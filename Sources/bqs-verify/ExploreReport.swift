@@ -68,7 +68,9 @@ struct ExploreReport {
     }
     return
       "reduction: the \(s.states) stored states stand for \(Self.count(s.representedStates)) \(scope), "
-      + String(format: "reduction factor %.2f", s.reductionFactor)
+      + "reduction factor "
+      + (s.reductionFactor < 1e6
+        ? String(format: "%.2f", s.reductionFactor) : String(format: "%.4g", s.reductionFactor))
   }
 
   func statisticsLine(_ s: SearchStatistics) -> String {
