@@ -62,7 +62,9 @@ for entry in "${instances[@]}"; do
   ratio=$(python3 -c "
 import sys
 def r(a, b):
-    try: return '%.1f' % (float(a) / max(float(b), 1e-3))
+    try:
+        if float(a) == 0: return '-'  # below SPIN's 0.01 s resolution
+        return '%.1f' % (float(a) / max(float(b), 1e-3))
     except ValueError: return '-'
 s = '$spin_secs'.lstrip('>')
 print(('>' if '$spin_secs'.startswith('>') else '') + r(s, '$t_on') + ' / ' + ('>' if '$spin_secs'.startswith('>') else '') + r(s, '$t_off'))")
