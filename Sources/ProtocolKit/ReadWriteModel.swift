@@ -257,15 +257,21 @@ public struct ReadWriteModel: TransitionSystem {
   }
 
   func appliedSet(_ s: ReadWriteState, _ w: Int) -> ServerSet {
-    var set = ServerSet()
-    for i in 0..<n where applied(s.profile(i), w) { set.insert(i) }
-    return set
+    let bit = UInt64(1) << UInt64(3 + w)
+    return s.profiles.withUnsafeBufferPointer { p in
+      var bits: UInt64 = 0
+      for i in 0..<p.count where p[i] & bit != 0 { bits |= 1 << UInt64(i) }
+      return ServerSet(bits: bits)
+    }
   }
 
   func responders(_ s: ReadWriteState, _ r: Int) -> ServerSet {
-    var set = ServerSet()
-    for i in 0..<n where response(s.profile(i), r) != 0 { set.insert(i) }
-    return set
+    let field = UInt64(15) << UInt64(4 + writes + 4 * r)
+    return s.profiles.withUnsafeBufferPointer { p in
+      var bits: UInt64 = 0
+      for i in 0..<p.count where p[i] & field != 0 { bits |= 1 << UInt64(i) }
+      return ServerSet(bits: bits)
+    }
   }
 
   /// The faulty servers of a state.
@@ -395,7 +401,9 @@ public struct ReadWriteModel: TransitionSystem {
   public func reducedActions(of s: ReadWriteState, into actions: inout [ReadWriteAction]) {
     var twins = ServerSet()
     if oneClass {
-      for i in 1..<n where s.profile(i) == s.profile(i - 1) { twins.insert(i) }
+      s.profiles.withUnsafeBufferPointer { p in
+        for i in 1..<p.count where p[i] == p[i - 1] { twins.insert(i) }
+      }
     } else {
       for k in 0..<(classStarts.count - 1) {
         for a in (classStarts[k] + 1)..<classStarts[k + 1]
@@ -702,7 +710,10 @@ public struct ReadWriteModel: TransitionSystem {
       out.put(UInt64(s.readBefore(r) >> 1), writes)
       out.put(UInt64(s.readConcurrent(r) >> 1), writes)
     }
-    for i in 0..<n { out.put(s.profile(i), profileBits) }
+    let bits = profileBits
+    s.profiles.withUnsafeBufferPointer { p in
+      for i in 0..<p.count { out.put(p[i], bits) }
+    }
     out.finish()
   }
 
