@@ -49,6 +49,8 @@ for spec in small + scale:
     if spec in small:
         o = explore(spec, "--no-symmetry")
         off = str(o["statistics"]["states"])
+        if o["verdict"] == "unknown":
+            off = ">" + off + " (cap)"
         if d["verdict"] == "safe":
             exact = o["statistics"]["states"] == round(s["represented_states"])
             off += " (=)" if exact else " (MISMATCH)"
