@@ -2,35 +2,61 @@
 # Benchmarks/explore.sh: figures for `bqs-verify explore` in a release build (not a timed test).
 #
 # For every protocol instance under Specs/protocols and the scale instances under
-# Benchmarks/explore-specs it prints the verdict, stored states, transitions, seconds,
-# states per second and bytes per stored state, with symmetry reduction on; for the small
-# instances also with it off, and the reduction factor (states off / states on).
+# Benchmarks/explore-specs it prints, with symmetry reduction on: the verdict, stored states,
+# transitions, wall seconds and CPU seconds of the search (the median of RUNS runs), stored
+# states per wall second and per CPU second, bytes per stored state (store, parent links and
+# hash table as allocated), and the reduction factor: the states the stored representatives
+# stand for (sum of their orbit sizes) over the states stored. For the small instances it also
+# runs --no-symmetry and checks that the orbit sum equals the unreduced count (safe instances;
+# a violated search stops early, so there the counts differ).
 #
-# Usage: Benchmarks/explore.sh [TIMEOUT_SECONDS]   (default 60)
+# CPU seconds are the searching thread's own (CLOCK_THREAD_CPUTIME_ID): on a shared machine
+# they are the figure to compare; wall seconds include time spent waiting for a core.
+#
+# Usage: Benchmarks/explore.sh [TIMEOUT_SECONDS] [RUNS]   (defaults 60 and 3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 timeout_s="${1:-60}"
+runs="${2:-3}"
 scratch=".build-explore-release"
 swift build -c release --scratch-path "$scratch" --product bqs-verify >/dev/null
 bin="$scratch/release/bqs-verify"
 
-field() { python3 -c 'import json,sys; d=json.load(sys.stdin); s=d["statistics"]; print(d["verdict"], s["states"], s["transitions"], "%.3f" % s["seconds"], "%.0f" % s["states_per_second"], "%.1f" % s["bytes_per_state"])'; }
+python3 - "$bin" "$timeout_s" "$runs" Specs/protocols/*.yaml -- Benchmarks/explore-specs/*.yaml <<'PY'
+import json, statistics, subprocess, sys
 
-printf '%-42s %-4s %-9s %12s %13s %9s %12s %9s\n' instance sym verdict states transitions seconds states/s B/state
-run() {
-  local spec="$1" sym="$2"; shift 2
-  local out
-  out=$("$bin" explore "$spec" --json --timeout "$timeout_s" "$@" || true)
-  read -r verdict states transitions seconds rate bytes < <(printf '%s' "$out" | field)
-  printf '%-42s %-4s %-9s %12s %13s %9s %12s %9s\n' "$(basename "$spec" .yaml)" "$sym" "$verdict" "$states" "$transitions" "$seconds" "$rate" "$bytes"
-  echo "$states"
-}
+bin, timeout, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+rest = sys.argv[4:]
+small = rest[: rest.index("--")]
+scale = rest[rest.index("--") + 1 :]
 
-for spec in Specs/protocols/*.yaml; do
-  on=$(run "$spec" on | tee /dev/stderr | tail -1)
-  off=$(run "$spec" off --no-symmetry | tee /dev/stderr | tail -1)
-  python3 -c "print('%-42s reduction factor %.1f' % ('', $off / $on))" >&2
-done 2>&1 | grep -v '^[0-9]*$'
-for spec in Benchmarks/explore-specs/*.yaml; do
-  run "$spec" on | head -1
-done
+def explore(spec, *extra):
+    out = subprocess.run([bin, "explore", spec, "--json", "--timeout", timeout, *extra],
+                         capture_output=True, text=True).stdout
+    return json.loads(out)
+
+head = ("instance", "verdict", "states", "transitions", "wall s", "CPU s", "states/s",
+        "states/CPU s", "B/state", "reduction", "no-sym states")
+fmt = "%-38s %-9s %9s %11s %8s %8s %10s %12s %8s %14s %14s"
+print(fmt % head)
+for spec in small + scale:
+    results = [explore(spec) for _ in range(runs)]
+    d = results[0]
+    s = d["statistics"]
+    wall = statistics.median(r["statistics"]["seconds"] for r in results)
+    cpu = statistics.median(r["statistics"]["cpu_seconds"] for r in results)
+    off = "-"
+    if spec in small:
+        o = explore(spec, "--no-symmetry")
+        off = str(o["statistics"]["states"])
+        if o["verdict"] == "unknown":
+            off = ">" + off + " (cap)"
+        if d["verdict"] == "safe":
+            exact = o["statistics"]["states"] == round(s["represented_states"])
+            off += " (=)" if exact else " (MISMATCH)"
+    name = spec.split("/")[-1].removesuffix(".yaml")
+    print(fmt % (name, d["verdict"], s["states"], s["transitions"], "%.3f" % wall, "%.3f" % cpu,
+                 "%.0f" % (s["states"] / wall if wall else 0),
+                 "%.0f" % (s["states"] / cpu if cpu else 0), "%.1f" % s["bytes_per_state"],
+                 "%.4g" % s["reduction_factor"], off))
+PY

@@ -32,7 +32,9 @@ public struct SearchLimits: Sendable {
 public struct SearchStatistics: Sendable, Equatable {
   /// Distinct states stored (one per symmetry class under symmetry reduction).
   public var states: Int = 0
-  /// Transitions taken (successors computed, including those leading to known states).
+  /// Transitions taken (successors computed, including those leading to known states). Under
+  /// symmetry reduction, successors that are known to have the same representative as another
+  /// successor of the same state are not computed (``TransitionSystem/reducedActions(of:into:)``).
   public var transitions: Int = 0
   /// The largest BFS depth reached (the length of the longest shortest path from a root).
   public var depth: Int = 0
@@ -40,13 +42,26 @@ public struct SearchStatistics: Sendable, Equatable {
   public var queued: Int = 0
   /// Wall-clock seconds.
   public var seconds: Double = 0
+  /// CPU seconds of the searching thread (below `seconds` when other processes share the
+  /// cores).
+  public var cpuSeconds: Double = 0
   /// Bytes of the state store, parent links and hash table, per stored state.
   public var bytesPerState: Double = 0
   /// Bytes of one state's encoding.
   public var encodingBytes: Int = 0
+  /// The states the stored ones stand for: the sum of their symmetry classes' sizes
+  /// (``TransitionSystem/orbitSize(of:)``); equal to `states` without symmetry reduction. When
+  /// the state space is exhausted it is the number of reachable states of the unreduced model
+  /// (exact while below 2^53).
+  public var representedStates: Double = 0
 
-  /// Stored states per second.
+  /// Represented states per stored state: the reduction factor of symmetry.
+  public var reductionFactor: Double { states > 0 ? representedStates / Double(states) : 1 }
+
+  /// Stored states per second (wall clock).
   public var statesPerSecond: Double { seconds > 0 ? Double(states) / seconds : 0 }
+  /// Stored states per CPU second of the searching thread.
+  public var statesPerCPUSecond: Double { cpuSeconds > 0 ? Double(states) / cpuSeconds : 0 }
 }
 
 /// A run of a transition system: an initial state and the steps taken from it.
@@ -140,7 +155,8 @@ public struct ModelError: Error, CustomStringConvertible {
 /// States are stored once, as their fixed-size word encodings, in insertion order; because the
 /// search is breadth-first, that order is the queue (a cursor walks it) and the parent index of
 /// each state gives a shortest path back to a root. The visited set is an open-addressing hash
-/// table of 32-bit indices into the store. A violation's path of stored (canonical) states is
+/// table of 64-bit entries: a 32-bit index into the store and 32 bits of the state's hash, so
+/// that a probe reads a stored state only when the hashes agree. A violation's path of stored (canonical) states is
 /// turned back into a concrete run by replaying the model from a concrete initial state: at
 /// each step the action whose successor has the stored representative is taken, and the final
 /// state is checked to violate the property before the counterexample is returned.
@@ -150,6 +166,7 @@ public enum BFSChecker {
   /// - Parameter progress: called about once a second with the statistics so far (for a
   ///   progress line on a terminal).
   /// - Throws: ``ModelError`` if a counterexample does not replay (a bug, never expected).
+  @_specialize(where System == ReadWriteModel)
   public static func check<System: TransitionSystem>(
     _ system: System, limits: SearchLimits = SearchLimits(),
     progress: ((SearchStatistics) -> Void)? = nil
@@ -162,6 +179,12 @@ public enum BFSChecker {
 private func now() -> Double {
   var ts = timespec()
   clock_gettime(CLOCK_MONOTONIC, &ts)
+  return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+private func threadCPUTime() -> Double {
+  var ts = timespec()
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
   return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
 
@@ -198,10 +221,11 @@ private struct Search<System: TransitionSystem> {
   let width: Int
   let store = WordStore(capacity: 1 << 12)
   var parents: [Int32] = []
-  var table: [UInt32]
+  var table: [UInt64]
   var mask: Int
   var count = 0
   var stats = SearchStatistics()
+  var cpuStart = 0.0
   let properties: [SafetyProperty<System.State>]
   let quiescentProperties: [SafetyProperty<System.State>]
 
@@ -209,14 +233,14 @@ private struct Search<System: TransitionSystem> {
     self.system = system
     self.limits = limits
     self.width = max(1, system.wordsPerState)
-    self.table = [UInt32](repeating: 0, count: 1 << 12)
+    self.table = [UInt64](repeating: 0, count: 1 << 12)
     self.mask = (1 << 12) - 1
     self.properties = system.properties
     self.quiescentProperties = system.quiescentProperties
     stats.encodingBytes = width * 8
   }
 
-  var memoryBytes: Int { store.capacity * 8 + parents.capacity * 4 + table.count * 4 }
+  var memoryBytes: Int { store.capacity * 8 + parents.capacity * 4 + table.count * 8 }
 
   @inline(__always) func hash(_ w: UnsafePointer<UInt64>) -> Int {
     var h: UInt64 = 0x243F_6A88_85A3_08D3
@@ -231,15 +255,22 @@ private struct Search<System: TransitionSystem> {
   /// The index of the state encoded in `w`, inserting it if new; `isNew` tells which.
   mutating func insert(_ w: UnsafePointer<UInt64>, parent: Int32) -> (index: Int, isNew: Bool) {
     if (count + 1) * 2 > table.count { grow() }
-    var slot = hash(w) & mask
-    while true {
-      let entry = table[slot]
-      if entry == 0 { break }
-      let index = Int(entry - 1)
-      if equal(index, w) { return (index, false) }
-      slot = (slot + 1) & mask
+    let h = hash(w)
+    let tag = UInt64(truncatingIfNeeded: UInt32(truncatingIfNeeded: h >> 32)) << 32
+    var slot = h & mask
+    let found: Int? = table.withUnsafeBufferPointer { t in
+      while true {
+        let entry = t[slot]
+        if entry == 0 { return nil }
+        if entry & 0xFFFF_FFFF_0000_0000 == tag {
+          let index = Int(entry & 0xFFFF_FFFF) - 1
+          if equal(index, w) { return index }
+        }
+        slot = (slot + 1) & mask
+      }
     }
-    table[slot] = UInt32(count + 1)
+    if let found { return (found, false) }
+    table[slot] = tag | UInt64(count + 1)
     store.append(w, count: width)
     parents.append(parent)
     count += 1
@@ -254,13 +285,19 @@ private struct Search<System: TransitionSystem> {
 
   mutating func grow() {
     let size = table.count * 2
-    table = [UInt32](repeating: 0, count: size)
-    mask = size - 1
-    for index in 0..<count {
-      var slot = hash(store.base + index * width) & mask
-      while table[slot] != 0 { slot = (slot + 1) & mask }
-      table[slot] = UInt32(index + 1)
+    var fresh = [UInt64](repeating: 0, count: size)
+    let newMask = size - 1
+    // Rehash: the slot's low bits come from the stored state (the tag keeps only high bits).
+    fresh.withUnsafeMutableBufferPointer { t in
+      for entry in table where entry != 0 {
+        let index = Int(entry & 0xFFFF_FFFF) - 1
+        var slot = hash(store.base + index * width) & newMask
+        while t[slot] != 0 { slot = (slot + 1) & newMask }
+        t[slot] = entry
+      }
     }
+    table = fresh
+    mask = newMask
   }
 
   func decode(_ index: Int) -> System.State { system.decode(store.base + index * width) }
@@ -278,11 +315,14 @@ private struct Search<System: TransitionSystem> {
     stats.states = count
     stats.queued = count - cursor
     stats.seconds = now() - start
+    stats.cpuSeconds = threadCPUTime() - cpuStart
     stats.bytesPerState = count == 0 ? 0 : Double(memoryBytes) / Double(count)
   }
 
+  @_specialize(where System == ReadWriteModel)
   mutating func run(progress: ((SearchStatistics) -> Void)?) throws -> SearchResult<System> {
     let start = now()
+    cpuStart = threadCPUTime()
     let deadline = limits.timeout.map { start + $0 }
     let scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: width)
     defer { scratch.deallocate() }
@@ -292,6 +332,7 @@ private struct Search<System: TransitionSystem> {
       let rep = canonical(initial)
       system.encode(rep, into: scratch)
       let (index, isNew) = insert(scratch, parent: -1)
+      if isNew { stats.representedStates += limits.symmetry ? system.orbitSize(of: rep) : 1 }
       if isNew, let name = violated(rep) {
         finish(start, cursor: 0)
         return SearchResult(
@@ -301,6 +342,13 @@ private struct Search<System: TransitionSystem> {
     var cursor = 0
     var levelEnd = count
     var actions: [System.Action] = []
+    guard count > 0 else {
+      finish(start, cursor: 0)
+      return SearchResult(verdict: .safe, statistics: stats)
+    }
+    // Reused buffers: the state being expanded and the successor being built.
+    var state = system.decode(store.base)
+    var rep = state
     while cursor < count {
       if cursor == levelEnd {
         stats.depth += 1
@@ -325,12 +373,16 @@ private struct Search<System: TransitionSystem> {
           progress(stats)
         }
       }
-      let state = decode(cursor)
+      system.decode(store.base + cursor * width, into: &state)
       actions.removeAll(keepingCapacity: true)
-      system.actions(of: state, into: &actions)
+      if limits.symmetry {
+        system.reducedActions(of: state, into: &actions)
+      } else {
+        system.actions(of: state, into: &actions)
+      }
       var enabled = false
       for action in actions {
-        guard var rep = system.successor(of: state, taking: action) else { continue }
+        guard system.successor(of: state, taking: action, into: &rep) else { continue }
         enabled = true
         stats.transitions += 1
         if limits.symmetry { system.canonicalize(&rep) }
@@ -338,6 +390,7 @@ private struct Search<System: TransitionSystem> {
         system.encode(rep, into: scratch)
         let (index, isNew) = insert(scratch, parent: parent)
         guard isNew else { continue }
+        stats.representedStates += limits.symmetry ? system.orbitSize(of: rep) : 1
         if let name = violated(rep) {
           stats.depth = max(stats.depth, depthOf(index))
           finish(start, cursor: cursor)

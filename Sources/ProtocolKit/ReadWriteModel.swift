@@ -3,8 +3,9 @@ import QuorumKit
 /// A state of the read/write protocol (``ReadWriteModel``).
 ///
 /// Everything indexed by a server lives in that server's *profile* word, so a permutation of
-/// the servers permutes the profiles and leaves the other fields alone; sorting the profiles is
-/// then a canonical form under the full symmetric group (``ReadWriteModel/representative(of:)``).
+/// the servers permutes the profiles and leaves the other fields alone; sorting the profiles
+/// (within each class of interchangeable servers) is then a canonical form
+/// (``ReadWriteModel/representative(of:)``).
 ///
 /// Profile bits: bit 0 faulty; bits 1-3 the write whose pair a correct server holds (0 is the
 /// initial pair ⟨v0, t0⟩); bit `3 + w` set while write `w`'s update has been delivered to the
@@ -27,7 +28,39 @@ public struct ReadWriteState: Hashable, Sendable {
   /// Per ended read, eight bits: the writes concurrent with it.
   var readConcurrentWord: UInt64 = 0
 
+  /// The state with these server profiles and every client not begun.
   public init(profiles: [UInt64]) { self.profiles = profiles }
+
+  /// The state of `serverCount` servers with zero profiles and every client not begun.
+  public init(serverCount: Int) { self.profiles = [UInt64](repeating: 0, count: serverCount) }
+
+  /// The number of servers (profiles).
+  public var serverCount: Int { profiles.count }
+
+  /// Makes this state equal to `s`, copying the profiles into this state's own storage when it
+  /// has the same size (no allocation once the storage is unique).
+  @inline(__always) mutating func assign(_ s: ReadWriteState) {
+    writeWord = s.writeWord
+    writeBeforeWord = s.writeBeforeWord
+    readWord = s.readWord
+    readBeforeWord = s.readBeforeWord
+    readConcurrentWord = s.readConcurrentWord
+    if profiles.count == s.profiles.count {
+      s.profiles.withUnsafeBufferPointer { from in
+        profiles.withUnsafeMutableBufferPointer { to in
+          to.baseAddress!.update(from: from.baseAddress!, count: from.count)
+        }
+      }
+    } else {
+      profiles = s.profiles
+    }
+  }
+
+  /// Server `i`'s profile.
+  @inline(__always) public func profile(_ i: Int) -> UInt64 { profiles[i] }
+
+  /// Sets server `i`'s profile.
+  @inline(__always) mutating func setProfile(_ i: Int, _ v: UInt64) { profiles[i] = v }
 
   /// Write `w`'s phase: 0 not begun, 1 updating, 2 ended (write 0, the initial one, has ended).
   @inline(__always) public func writePhase(_ w: Int) -> Int {
@@ -143,6 +176,20 @@ public struct ReadWriteModel: TransitionSystem {
   let profileBits: Int
   let globalBits: Int
   public let wordsPerState: Int
+  /// The classes of interchangeable servers (``InterchangeableServers``): permuting servers
+  /// within their classes maps B to B and the quorums to the quorums, hence reachable states to
+  /// reachable states, and the properties do not mention servers.
+  public let symmetryClasses: [[Int]]
+  /// Every server is in one class (threshold B and quorums): canonical form = sorted profiles.
+  let oneClass: Bool
+  /// The servers of the classes with at least two members, class after class, each sorted.
+  let classServers: [Int]
+  /// `classServers[classStarts[k] ..< classStarts[k + 1]]` is the k-th such class.
+  let classStarts: [Int]
+  /// `binomials[a * 65 + b]` = C(a, b) as a Double, for orbit sizes.
+  let binomials: [Double]
+  /// Bits 1...writes set.
+  let writesMask: UInt8
 
   /// The pair code of the fabricated pair ⟨x, t*⟩ (opaque only).
   public var fakeCode: Int { writes + 2 }
@@ -168,7 +215,36 @@ public struct ReadWriteModel: TransitionSystem {
     self.profileBits = 4 + writes + 4 * reads
     self.globalBits = writes * (2 + 3 + writes) + reads * (2 + 2 * writes + 4)
     self.wordsPerState = max(1, (globalBits + profileBits * n + 63) / 64)
+    if instance.isFullySymmetric {
+      self.symmetryClasses = [Array(0..<n)]
+    } else {
+      self.symmetryClasses = InterchangeableServers.classes(
+        failProne: instance.failProne, quorums: instance.quorums,
+        quorumThreshold: instance.quorumThreshold, memberLimit: maxFaultySets)
+    }
+    self.oneClass = symmetryClasses.count == 1 && n > 1
+    var servers: [Int] = []
+    var starts: [Int] = [0]
+    for cls in symmetryClasses where cls.count > 1 {
+      servers += cls
+      starts.append(servers.count)
+    }
+    self.classServers = servers
+    self.classStarts = starts
+    var table = [Double](repeating: 0, count: 65 * 65)
+    for a in 0...64 {
+      table[a * 65] = 1
+      if a > 0 {
+        for b in 1...a { table[a * 65 + b] = table[(a - 1) * 65 + b - 1] + table[(a - 1) * 65 + b] }
+      }
+    }
+    self.binomials = table
+    self.writesMask = UInt8(truncatingIfNeeded: ((1 << (writes + 1)) - 2))
   }
+
+  /// True when symmetry reduction stores fewer states than there are (some class has two or
+  /// more servers).
+  public var hasSymmetry: Bool { !classServers.isEmpty }
 
   /// Explores every run of the instance: ``BFSChecker/check(_:limits:progress:)`` specialized
   /// for this model (call this rather than the generic entry point from other modules).
@@ -188,21 +264,27 @@ public struct ReadWriteModel: TransitionSystem {
   }
 
   func appliedSet(_ s: ReadWriteState, _ w: Int) -> ServerSet {
-    var set = ServerSet()
-    for i in 0..<n where applied(s.profiles[i], w) { set.insert(i) }
-    return set
+    let bit = UInt64(1) << UInt64(3 + w)
+    return s.profiles.withUnsafeBufferPointer { p in
+      var bits: UInt64 = 0
+      for i in 0..<p.count where p[i] & bit != 0 { bits |= 1 << UInt64(i) }
+      return ServerSet(bits: bits)
+    }
   }
 
   func responders(_ s: ReadWriteState, _ r: Int) -> ServerSet {
-    var set = ServerSet()
-    for i in 0..<n where response(s.profiles[i], r) != 0 { set.insert(i) }
-    return set
+    let field = UInt64(15) << UInt64(4 + writes + 4 * r)
+    return s.profiles.withUnsafeBufferPointer { p in
+      var bits: UInt64 = 0
+      for i in 0..<p.count where p[i] & field != 0 { bits |= 1 << UInt64(i) }
+      return ServerSet(bits: bits)
+    }
   }
 
   /// The faulty servers of a state.
   public func faulty(_ s: ReadWriteState) -> ServerSet {
     var set = ServerSet()
-    for i in 0..<n where isFaulty(s.profiles[i]) { set.insert(i) }
+    for i in 0..<n where isFaulty(s.profile(i)) { set.insert(i) }
     return set
   }
 
@@ -238,23 +320,52 @@ public struct ReadWriteModel: TransitionSystem {
         return (chosen, 0)
       }
       let correct = (0..<n).filter { !faultySet.contains($0) }
-        .sorted { (s.rank(stored(s.profiles[$0])), $0) < (s.rank(stored(s.profiles[$1])), $1) }
+        .sorted { (s.rank(stored(s.profile($0))), $0) < (s.rank(stored(s.profile($1))), $1) }
       var top = 0
       for i in correct.prefix(q - chosen.count) {
         chosen.insert(i)
-        top = max(top, s.rank(stored(s.profiles[i])))
+        top = max(top, s.rank(stored(s.profile(i))))
       }
       return (chosen, top)
     }
     var best: (ServerSet, Int)? = nil
     for quorum in instance.quorums {
       var top = 0
-      for i in quorum where !isFaulty(s.profiles[i]) {
-        top = max(top, s.rank(stored(s.profiles[i])))
+      for i in quorum where !isFaulty(s.profile(i)) {
+        top = max(top, s.rank(stored(s.profile(i))))
       }
       if best == nil || top < best!.1 { best = (quorum, top) }
     }
     return best!
+  }
+
+  /// The largest correct timestamp rank in the quorum a beginning write best queries (the
+  /// `maxRank` of ``queryQuorum(_:)``), without building the quorum.
+  @inline(__always) func queryMaxRank(_ s: ReadWriteState) -> Int {
+    guard let q = instance.quorumThreshold else { return queryQuorum(s).maxRank }
+    // The q - |faulty| correct servers of smallest rank: the k-th smallest correct rank.
+    var histogram: (Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0)
+    var faultyCount = 0
+    withUnsafeMutableBytes(of: &histogram) { raw in
+      let h = raw.baseAddress!.assumingMemoryBound(to: Int.self)
+      for i in 0..<n {
+        let p = s.profile(i)
+        if isFaulty(p) { faultyCount += 1 } else { h[s.rank(stored(p))] += 1 }
+      }
+    }
+    let k = q - faultyCount
+    if k <= 0 { return 0 }
+    return withUnsafeBytes(of: histogram) { raw in
+      var seen = 0
+      var top = 0
+      for x in 0..<8 {
+        let c = raw.load(fromByteOffset: x * 8, as: Int.self)
+        if c > 0 { top = x }
+        seen += c
+        if seen >= k { return x }
+      }
+      return top
+    }
   }
 
   // MARK: - Clients
@@ -279,17 +390,49 @@ public struct ReadWriteModel: TransitionSystem {
   // MARK: - TransitionSystem
 
   public var initialStates: [ReadWriteState] {
-    faultySets.map { f in ReadWriteState(profiles: (0..<n).map { f.contains($0) ? 1 : 0 }) }
+    faultySets.map { f in
+      var s = ReadWriteState(serverCount: n)
+      for i in f { s.setProfile(i, 1) }
+      return s
+    }
   }
 
   public func actions(of s: ReadWriteState, into actions: inout [ReadWriteAction]) {
+    appendActions(of: s, into: &actions, skipping: ServerSet())
+  }
+
+  /// The actions of `s` except those on a server that has an equal profile as the previous
+  /// member of its class of interchangeable servers: exchanging the two servers fixes `s` and
+  /// maps the one's action to the other's, so both lead to the same representative. The
+  /// checker calls this under symmetry reduction (fewer successors, the same states).
+  public func reducedActions(of s: ReadWriteState, into actions: inout [ReadWriteAction]) {
+    var twins = ServerSet()
+    if oneClass {
+      s.profiles.withUnsafeBufferPointer { p in
+        for i in 1..<p.count where p[i] == p[i - 1] { twins.insert(i) }
+      }
+    } else {
+      for k in 0..<(classStarts.count - 1) {
+        for a in (classStarts[k] + 1)..<classStarts[k + 1]
+        where s.profile(classServers[a]) == s.profile(classServers[a - 1]) {
+          twins.insert(classServers[a])
+        }
+      }
+    }
+    appendActions(of: s, into: &actions, skipping: twins)
+  }
+
+  /// Appends the actions of `s`, leaving out deliveries to and answers from `skipping`.
+  @inline(__always) func appendActions(
+    of s: ReadWriteState, into actions: inout [ReadWriteAction], skipping: ServerSet
+  ) {
     if writes > 0 {
       for w in 1...writes {
         switch s.writePhase(w) {
         case 0:
           let first = (w - 1) % instance.writesPerWriter == 0
           guard first || s.writePhase(w - 1) == 2 else { continue }
-          var lower = queryQuorum(s).maxRank
+          var lower = queryMaxRank(s)
           if !first { lower = max(lower, s.rank(w - 1)) }
           var k = 0
           for x in 1...writes where s.writePhase(x) != 0 { k += 1 }
@@ -298,7 +441,8 @@ public struct ReadWriteModel: TransitionSystem {
           }
         case 1:
           let set = appliedSet(s, w)
-          for i in 0..<n where !set.contains(i) && canExtend(set, with: i) {
+          for i in 0..<n where !set.contains(i) && !skipping.contains(i) && canExtend(set, with: i)
+          {
             actions.append(.deliver(write: w, server: i))
           }
           if isQuorum(set) && canGrow(set) { actions.append(.endWrite(write: w)) }
@@ -313,8 +457,8 @@ public struct ReadWriteModel: TransitionSystem {
         if first || s.readPhase(r - 1) == 2 { actions.append(.beginRead(read: r)) }
       case 1:
         let set = responders(s, r)
-        for i in 0..<n where !set.contains(i) && canExtend(set, with: i) {
-          let p = s.profiles[i]
+        for i in 0..<n where !set.contains(i) && !skipping.contains(i) && canExtend(set, with: i) {
+          let p = s.profile(i)
           if isFaulty(p) {
             actions.append(.respond(read: r, server: i, code: 1))
             if writes > 0 {
@@ -337,6 +481,49 @@ public struct ReadWriteModel: TransitionSystem {
 
   public func successor(of s: ReadWriteState, taking action: ReadWriteAction) -> ReadWriteState? {
     var t = s
+    apply(action, from: s, to: &t)
+    return t
+  }
+
+  /// ``successor(of:taking:)`` written into `t`, reusing its profile storage (the checker's
+  /// hot path: no allocation per transition).
+  public func successor(
+    of s: ReadWriteState, taking action: ReadWriteAction, into t: inout ReadWriteState
+  ) -> Bool {
+    t.assign(s)
+    apply(action, from: s, to: &t)
+    return true
+  }
+
+  public func decode(_ words: UnsafePointer<UInt64>, into s: inout ReadWriteState) {
+    if s.profiles.count != n { s = ReadWriteState(serverCount: n) }
+    var input = BitReader(words: words)
+    s.writeWord = 0
+    s.writeBeforeWord = 0
+    s.readWord = 0
+    s.readBeforeWord = 0
+    s.readConcurrentWord = 0
+    if writes > 0 {
+      for w in 1...writes {
+        s.writeWord |= input.get(5) << UInt64(5 * w)
+        s.writeBeforeWord |= (input.get(writes) << 1) << UInt64(8 * w)
+      }
+    }
+    for r in 0..<reads {
+      s.readWord |= input.get(6) << UInt64(6 * r)
+      s.readBeforeWord |= (input.get(writes) << 1) << UInt64(8 * r)
+      s.readConcurrentWord |= (input.get(writes) << 1) << UInt64(8 * r)
+    }
+    let bits = profileBits
+    s.profiles.withUnsafeMutableBufferPointer { p in
+      for i in 0..<p.count { p[i] = input.get(bits) }
+    }
+  }
+
+  /// Applies `action` (enabled in `s`) to `t`, a copy of `s`.
+  @inline(__always) func apply(
+    _ action: ReadWriteAction, from s: ReadWriteState, to t: inout ReadWriteState
+  ) {
     switch action {
     case .beginWrite(let w, let r):
       for x in 1...writes where t.writePhase(x) != 0 && t.rank(x) >= r {
@@ -346,12 +533,12 @@ public struct ReadWriteModel: TransitionSystem {
       t.setWritePhase(w, 1)
       t.setWriteBefore(w, doneMask(s))
     case .deliver(let w, let i):
-      var p = t.profiles[i]
+      var p = t.profile(i)
       p |= 1 << UInt64(3 + w)
       if !isFaulty(p) && t.rank(w) > t.rank(stored(p)) {
         p = (p & ~UInt64(0b1110)) | (UInt64(w) << 1)
       }
-      t.profiles[i] = p
+      t.setProfile(i, p)
       let set = appliedSet(t, w)
       if isQuorum(set) && !canGrow(set) { endWrite(&t, w) }
     case .endWrite(let w):
@@ -361,19 +548,18 @@ public struct ReadWriteModel: TransitionSystem {
       t.setReadBefore(r, doneMask(s))
     case .respond(let r, let i, let code):
       let shift = UInt64(4 + writes + 4 * r)
-      t.profiles[i] |= UInt64(code) << shift
+      t.setProfile(i, t.profile(i) | UInt64(code) << shift)
       let set = responders(t, r)
       if isQuorum(set) && !canGrow(set) { endRead(&t, r) }
     case .endRead(let r):
       endRead(&t, r)
     }
-    return t
   }
 
   func endWrite(_ t: inout ReadWriteState, _ w: Int) {
     t.setWritePhase(w, 2)
     let clear = ~(UInt64(1) << UInt64(3 + w))
-    for i in 0..<n { t.profiles[i] &= clear }
+    for i in 0..<n { t.setProfile(i, t.profile(i) & clear) }
   }
 
   func endRead(_ t: inout ReadWriteState, _ r: Int) {
@@ -381,7 +567,8 @@ public struct ReadWriteModel: TransitionSystem {
     t.setReadConcurrent(r, begunMask(t) & ~t.readBefore(r))
     t.setReadPhase(r, 2)
     let shift = UInt64(4 + writes + 4 * r)
-    for i in 0..<n { t.profiles[i] &= ~(UInt64(15) << shift) }
+    let keep = ~(UInt64(15) << shift)
+    for i in 0..<n { t.setProfile(i, t.profile(i) & keep) }
   }
 
   /// The timestamp order of a pair code (t* above every genuine timestamp).
@@ -390,37 +577,70 @@ public struct ReadWriteModel: TransitionSystem {
   }
 
   /// `Result()` of read `r` on the answers gathered in `s` (Sections 4, 5.1, 5.2).
+  ///
+  /// Distinct pair codes have distinct timestamp orders, so the best pair does not depend on
+  /// the order in which the codes are considered.
   public func result(_ s: ReadWriteState, _ r: Int) -> Int {
-    var voters = [ServerSet](repeating: ServerSet(), count: 16)
-    var codes: [Int] = []
-    for i in 0..<n {
-      let c = response(s.profiles[i], r)
-      if c != 0 {
-        if voters[c].isEmpty { codes.append(c) }
-        voters[c].insert(i)
-      }
-    }
-    var best: Int? = nil
-    switch instance.readRule {
-    case .masking:
-      for code in codes where !instance.failProne.hasMember(containing: voters[code]) {
-        if best == nil || order(s, code) > order(s, best!) { best = code }
-      }
-    case .dissemination:
-      for code in codes where code != fakeCode {
-        if best == nil || order(s, code) > order(s, best!) { best = code }
-      }
-    case .opaque:
-      for code in codes {
-        guard let b = best else {
-          best = code
-          continue
+    withUnsafeTemporaryAllocation(of: ServerSet.self, capacity: 16) { voters in
+      voters.initialize(repeating: ServerSet())
+      var present: UInt32 = 0
+      for i in 0..<n {
+        let c = response(s.profile(i), r)
+        if c != 0 {
+          present |= 1 << UInt32(c)
+          voters[c].insert(i)
         }
-        let (c1, c2) = (voters[code].count, voters[b].count)
-        if c1 > c2 || (c1 == c2 && order(s, code) > order(s, b)) { best = code }
       }
+      var best: Int? = nil
+      var codes = present
+      while codes != 0 {
+        let code = codes.trailingZeroBitCount
+        codes &= codes - 1
+        switch instance.readRule {
+        case .masking:
+          if vouched(voters[code]), best == nil || order(s, code) > order(s, best!) {
+            best = code
+          }
+        case .dissemination:
+          if code != fakeCode, best == nil || order(s, code) > order(s, best!) { best = code }
+        case .opaque:
+          guard let b = best else {
+            best = code
+            continue
+          }
+          let (c1, c2) = (voters[code].count, voters[b].count)
+          if c1 > c2 || (c1 == c2 && order(s, code) > order(s, b)) { best = code }
+        }
+      }
+      return best ?? Self.bottomCode
     }
-    return best ?? Self.bottomCode
+  }
+
+  /// The masking rule's test (Section 4): `voters` is contained in no member of B.
+  @inline(__always) func vouched(_ voters: ServerSet) -> Bool {
+    if case .threshold(let f) = instance.failProne.kind { return voters.count > f }
+    return !faultySets.contains { voters.isSubset(of: $0) }
+  }
+
+  /// The writes (bit `w`; bit 0 for `v0`) of ``lastPreceding(_:preceding:)``, without
+  /// allocating.
+  @inline(__always) func lastPrecedingMask(_ s: ReadWriteState, preceding: UInt8) -> UInt8 {
+    let ws = preceding & writesMask
+    if ws == 0 { return 1 }
+    var later: UInt8 = 0
+    var rest = ws
+    while rest != 0 {
+      let x = rest.trailingZeroBitCount
+      rest &= rest - 1
+      later |= s.writeBefore(x)
+    }
+    return ws & ~later
+  }
+
+  /// True iff the value of result `code` is among the writes of `mask` (bit `w`).
+  @inline(__always) func codeAllowed(_ code: Int, _ mask: UInt8) -> Bool {
+    let v = value(ofCode: code)
+    return v >= 0 && mask & (1 << UInt8(v)) != 0
   }
 
   /// The writes whose values a read concurrent with no write may return: the preceding writes
@@ -458,9 +678,10 @@ public struct ReadWriteModel: TransitionSystem {
       SafetyProperty<ReadWriteState>(
         "\(lemma): a read concurrent with no write returns the last preceding write's value"
       ) { s in
+        guard s.readWord != 0 else { return true }
         for r in 0..<reads where s.readPhase(r) == 2 && s.readConcurrent(r) == 0 {
-          let v = value(ofCode: s.readResult(r))
-          if !lastPreceding(s, preceding: s.readBefore(r)).contains(v) { return false }
+          let allowed = lastPrecedingMask(s, preceding: s.readBefore(r))
+          if !codeAllowed(s.readResult(r), allowed) { return false }
         }
         return true
       }
@@ -470,9 +691,10 @@ public struct ReadWriteModel: TransitionSystem {
         SafetyProperty(
           "Lemma 5.3: a read concurrent with writes returns the last preceding or a concurrent write's value"
         ) { s in
+          guard s.readWord != 0 else { return true }
           for r in 0..<reads where s.readPhase(r) == 2 && s.readConcurrent(r) != 0 {
-            let v = value(ofCode: s.readResult(r))
-            if !(allowedResults(s, r) ?? []).contains(v) { return false }
+            let allowed = lastPrecedingMask(s, preceding: s.readBefore(r)) | s.readConcurrent(r)
+            if !codeAllowed(s.readResult(r), allowed) { return false }
           }
           return true
         })
@@ -486,45 +708,43 @@ public struct ReadWriteModel: TransitionSystem {
     var out = BitWriter(words: words, count: wordsPerState)
     if writes > 0 {
       for w in 1...writes {
-        out.put(UInt64(s.writePhase(w)) | UInt64(s.rank(w)) << 2, 5)
+        out.put((s.writeWord >> UInt64(5 * w)) & 31, 5)
         out.put(UInt64(s.writeBefore(w) >> 1), writes)
       }
     }
     for r in 0..<reads {
-      out.put(UInt64(s.readPhase(r)) | UInt64(s.readResult(r)) << 2, 6)
+      out.put((s.readWord >> UInt64(6 * r)) & 63, 6)
       out.put(UInt64(s.readBefore(r) >> 1), writes)
       out.put(UInt64(s.readConcurrent(r) >> 1), writes)
     }
-    for p in s.profiles { out.put(p, profileBits) }
+    let bits = profileBits
+    s.profiles.withUnsafeBufferPointer { p in
+      for i in 0..<p.count { out.put(p[i], bits) }
+    }
+    out.finish()
   }
 
   public func decode(_ words: UnsafePointer<UInt64>) -> ReadWriteState {
     var input = BitReader(words: words)
-    var s = ReadWriteState(profiles: [])
+    var s = ReadWriteState(serverCount: n)
     if writes > 0 {
       for w in 1...writes {
-        let v = Int(input.get(5))
-        s.setWritePhase(w, v & 3)
-        s.setRank(w, v >> 2)
-        s.setWriteBefore(w, UInt8(input.get(writes)) << 1)
+        s.writeWord |= input.get(5) << UInt64(5 * w)
+        s.writeBeforeWord |= (input.get(writes) << 1) << UInt64(8 * w)
       }
     }
     for r in 0..<reads {
-      let v = Int(input.get(6))
-      s.setReadPhase(r, v & 3)
-      s.setReadResult(r, v >> 2)
-      s.setReadBefore(r, UInt8(input.get(writes)) << 1)
-      s.setReadConcurrent(r, UInt8(input.get(writes)) << 1)
+      s.readWord |= input.get(6) << UInt64(6 * r)
+      s.readBeforeWord |= (input.get(writes) << 1) << UInt64(8 * r)
+      s.readConcurrentWord |= (input.get(writes) << 1) << UInt64(8 * r)
     }
-    s.profiles = [UInt64](unsafeUninitializedCapacity: n) { buffer, initialized in
-      for i in 0..<n { buffer[i] = input.get(profileBits) }
-      initialized = n
-    }
+    for i in 0..<n { s.setProfile(i, input.get(profileBits)) }
     return s
   }
 
-  /// Sorts the server profiles when every permutation of the servers is a symmetry of the
-  /// instance (``ReadWriteInstance/isFullySymmetric``); otherwise the state itself.
+  /// The state with the profiles sorted within each class of interchangeable servers
+  /// (``symmetryClasses``): states that a permutation within the classes relates have the same
+  /// representative.
   public func representative(of s: ReadWriteState) -> ReadWriteState {
     var t = s
     canonicalize(&t)
@@ -532,7 +752,61 @@ public struct ReadWriteModel: TransitionSystem {
   }
 
   public func canonicalize(_ s: inout ReadWriteState) {
-    if instance.isFullySymmetric { s.profiles.sort() }
+    if classServers.isEmpty { return }
+    let oneClass = self.oneClass
+    let n = self.n
+    s.profiles.withUnsafeMutableBufferPointer { p in
+      if oneClass {
+        // Insertion sort: a successor differs from a sorted state in one or a few profiles.
+        for i in 1..<n {
+          let v = p[i]
+          var j = i
+          while j > 0 && p[j - 1] > v {
+            p[j] = p[j - 1]
+            j -= 1
+          }
+          p[j] = v
+        }
+        return
+      }
+      classServers.withUnsafeBufferPointer { servers in
+        for k in 0..<(classStarts.count - 1) {
+          let lo = classStarts[k]
+          let hi = classStarts[k + 1]
+          for a in (lo + 1)..<hi {
+            let v = p[servers[a]]
+            var b = a
+            while b > lo && p[servers[b - 1]] > v {
+              p[servers[b]] = p[servers[b - 1]]
+              b -= 1
+            }
+            p[servers[b]] = v
+          }
+        }
+      }
+    }
+  }
+
+  /// The number of states a representative stands for: permutations within the classes give
+  /// `prod over classes of |class|! / prod over distinct profiles m!` distinct states (a
+  /// multinomial coefficient per class; exact while below 2^53).
+  public func orbitSize(of s: ReadWriteState) -> Double {
+    var size = 1.0
+    for k in 0..<(classStarts.count - 1) {
+      let end = classStarts[k + 1]
+      var remaining = end - classStarts[k]
+      var a = classStarts[k]
+      while a < end {
+        let v = s.profile(classServers[a])
+        var b = a + 1
+        while b < end && s.profile(classServers[b]) == v { b += 1 }
+        let m = b - a
+        size *= binomials[remaining * 65 + m]
+        remaining -= m
+        a = b
+      }
+    }
+    return size
   }
 
   // MARK: - Describing steps
@@ -572,11 +846,11 @@ public struct ReadWriteModel: TransitionSystem {
         "\(writerName(writer(of: w))) begins write w\(w) of v\(w): queries quorum \(describeSet(quorum)) "
         + "(largest correct timestamp rank \(top)) and picks t\(w); timestamps now \(timestampOrder(t))"
     case .deliver(let w, let i):
-      let p = s.profiles[i]
+      let p = s.profile(i)
       var line = "update \(pair(1 + w)) from \(writerName(writer(of: w))) reaches \(server(i))"
       if isFaulty(p) {
         line += " (faulty)"
-      } else if stored(t.profiles[i]) == w {
+      } else if stored(t.profile(i)) == w {
         line += ", which now holds it"
       } else {
         line += ", which keeps \(pair(1 + stored(p))) (larger timestamp)"
@@ -592,7 +866,7 @@ public struct ReadWriteModel: TransitionSystem {
       return "\(readerName(reader(of: r))) begins read r\(r + 1)"
     case .respond(let r, let i, let code):
       var line =
-        "\(server(i))\(isFaulty(s.profiles[i]) ? " (faulty)" : "") answers read r\(r + 1) with \(pair(code))"
+        "\(server(i))\(isFaulty(s.profile(i)) ? " (faulty)" : "") answers read r\(r + 1) with \(pair(code))"
       if t.readPhase(r) == 2 {
         var answered = responders(s, r)
         answered.insert(i)
@@ -642,23 +916,46 @@ public struct ReadWriteModel: TransitionSystem {
   }
 }
 
-/// Packs fields of at most 64 bits into consecutive words.
+/// Packs fields of at most 64 bits into consecutive words (an accumulator register, one store
+/// per word).
 struct BitWriter {
   let words: UnsafeMutablePointer<UInt64>
-  var bit = 0
+  let count: Int
+  var index = 0
+  var offset: UInt64 = 0
+  var acc: UInt64 = 0
 
-  init(words: UnsafeMutablePointer<UInt64>, count: Int) {
+  @inline(__always) init(words: UnsafeMutablePointer<UInt64>, count: Int) {
     self.words = words
-    words.update(repeating: 0, count: count)
+    self.count = count
   }
 
+  /// Appends the low `width` bits of `value` (the other bits must be zero).
   @inline(__always) mutating func put(_ value: UInt64, _ width: Int) {
     guard width > 0 else { return }
-    let word = bit >> 6
-    let offset = bit & 63
-    words[word] |= value << UInt64(offset)
-    if offset + width > 64 { words[word + 1] |= value >> UInt64(64 - offset) }
-    bit += width
+    acc |= value &<< offset
+    let end = offset &+ UInt64(width)
+    if end >= 64 {
+      words[index] = acc
+      index &+= 1
+      acc = offset == 0 ? 0 : value &>> (64 &- offset)
+      offset = end &- 64
+      if offset == 0 { acc = 0 }
+    } else {
+      offset = end
+    }
+  }
+
+  /// Stores the last partial word and zeroes the words after it.
+  @inline(__always) mutating func finish() {
+    if offset > 0 {
+      words[index] = acc
+      index &+= 1
+    }
+    while index < count {
+      words[index] = 0
+      index &+= 1
+    }
   }
 }
 

@@ -51,6 +51,26 @@ public protocol TransitionSystem {
   /// assigns ``representative(of:)``).
   func canonicalize(_ state: inout State)
 
+  /// The successor of `state` by `action` written into `next` (whose previous value is
+  /// irrelevant); false if the action is not enabled. The default assigns
+  /// ``successor(of:taking:)``; models override it to reuse `next`'s storage.
+  func successor(of state: State, taking action: Action, into next: inout State) -> Bool
+
+  /// Decodes `words` into `state` (whose previous value is irrelevant). The default assigns
+  /// ``decode(_:)``; models override it to reuse `state`'s storage.
+  func decode(_ words: UnsafePointer<UInt64>, into state: inout State)
+
+  /// The actions of `state` (a representative) that the checker follows under symmetry
+  /// reduction: any subset of ``actions(of:into:)`` that contains, for every enabled action,
+  /// one whose successor has the same representative. The default is every action.
+  func reducedActions(of state: State, into actions: inout [Action])
+
+  /// The number of states whose representative is `state` (the size of its symmetry class,
+  /// for a `state` that is its own representative). The checker sums it over the stored states:
+  /// with symmetry reduction the sum is the number of reachable states of the unreduced model.
+  /// The default is 1 (no reduction).
+  func orbitSize(of state: State) -> Double
+
   /// One line describing `action`, taken from `before`, leading to `after`: for traces.
   func describe(_ action: Action, from before: State, to after: State) -> String
 }
@@ -59,6 +79,18 @@ extension TransitionSystem {
   public var quiescentProperties: [SafetyProperty<State>] { [] }
   public func representative(of state: State) -> State { state }
   public func canonicalize(_ state: inout State) { state = representative(of: state) }
+  public func orbitSize(of state: State) -> Double { 1 }
+  public func successor(of state: State, taking action: Action, into next: inout State) -> Bool {
+    guard let s = successor(of: state, taking: action) else { return false }
+    next = s
+    return true
+  }
+  public func decode(_ words: UnsafePointer<UInt64>, into state: inout State) {
+    state = decode(words)
+  }
+  public func reducedActions(of state: State, into actions: inout [Action]) {
+    self.actions(of: state, into: &actions)
+  }
 }
 
 /// A named safety property: a predicate that must hold in every reachable state.

@@ -89,42 +89,10 @@ struct FamilyEncoder {
   }
 
   /// Classes of servers any two of which can be swapped without changing B (the transposition
-  /// is an automorphism of B). Transpositions (s t) and (t u) generate (s u), so each class's
-  /// whole symmetric group preserves B. Computed on the listed members (up to 20,000 sets);
-  /// every server of a threshold system is in one class.
+  /// is an automorphism of B; ``InterchangeableServers`` with no quorums). Computed on the
+  /// listed members (up to 20,000 sets); every server of a threshold system is in one class.
   static func interchangeableServers(_ b: FailProneSystem) -> [[Int]] {
-    let n = b.n
-    if case .threshold = b.kind { return [Array(0..<n)] }
-    guard b.setCount <= 20_000, let members = try? b.members(limit: 20_000) else {
-      return (0..<n).map { [$0] }
-    }
-    let memberSet = Set(members)
-    var parent = Array(0..<n)
-    func root(_ x: Int) -> Int {
-      var x = x
-      while parent[x] != x { x = parent[x] }
-      return x
-    }
-    for s in 0..<n {
-      for t in (s + 1)..<max(n, s + 1) where root(s) != root(t) {
-        let swaps = members.allSatisfy { m in
-          guard m.contains(s) != m.contains(t) else { return true }
-          var swapped = m
-          if m.contains(s) {
-            swapped.remove(s)
-            swapped.insert(t)
-          } else {
-            swapped.remove(t)
-            swapped.insert(s)
-          }
-          return memberSet.contains(swapped)
-        }
-        if swaps { parent[root(t)] = root(s) }
-      }
-    }
-    var classes: [Int: [Int]] = [:]
-    for s in 0..<n { classes[root(s), default: []].append(s) }
-    return classes.values.map { $0.sorted() }.sorted { $0[0] < $1[0] }
+    InterchangeableServers.classes(failProne: b, quorums: [], memberLimit: 20_000)
   }
 
   // MARK: Variables

@@ -17,7 +17,7 @@ struct ExploreReport {
   let symmetryRequested: Bool
   let result: SearchResult<ReadWriteModel>
 
-  var symmetryApplied: Bool { symmetryRequested && model.instance.isFullySymmetric }
+  var symmetryApplied: Bool { symmetryRequested && model.hasSymmetry }
 
   var instanceLine: String {
     let i = model.instance
@@ -32,13 +32,45 @@ struct ExploreReport {
       + "\(i.writers) writer(s) x \(i.writesPerWriter) write(s), \(i.readers) reader(s) x \(i.readsPerReader) read(s)"
   }
 
+  /// The classes of interchangeable servers with at least two members, as `{a, b, c}`.
+  var classNames: [String] {
+    model.symmetryClasses.filter { $0.count > 1 }.map {
+      model.instance.universe.describe(ServerSet($0))
+    }
+  }
+
   var symmetryLine: String {
     if !symmetryRequested { return "symmetry: off" }
     if model.instance.isFullySymmetric {
       return
         "symmetry: on (threshold B and quorums: servers are interchangeable, states are stored with sorted server profiles)"
     }
-    return "symmetry: not applied (only threshold B with threshold quorums is reduced)"
+    if model.hasSymmetry {
+      return
+        "symmetry: on (interchangeable servers \(classNames.joined(separator: ", ")): states are stored with the profiles sorted within each class)"
+    }
+    return
+      "symmetry: not applied (no two servers are interchangeable: no transposition maps B and the quorums to themselves)"
+  }
+
+  /// `N`, exactly when below 2^53, else in scientific notation.
+  static func count(_ x: Double) -> String {
+    x < 9.0e15 ? String(format: "%.0f", x) : String(format: "%.4g", x)
+  }
+
+  var reductionLine: String? {
+    guard symmetryApplied else { return nil }
+    let s = result.statistics
+    let scope: String
+    switch result.verdict {
+    case .safe: scope = "reachable states without symmetry"
+    default: scope = "states without symmetry (search stopped early)"
+    }
+    return
+      "reduction: the \(s.states) stored states stand for \(Self.count(s.representedStates)) \(scope), "
+      + "reduction factor "
+      + (s.reductionFactor < 1e6
+        ? String(format: "%.2f", s.reductionFactor) : String(format: "%.4g", s.reductionFactor))
   }
 
   func statisticsLine(_ s: SearchStatistics) -> String {
@@ -77,6 +109,7 @@ struct ExploreReport {
     }
     lines.append(statisticsLine(result.statistics))
     lines.append(symmetryLine)
+    if let reductionLine { lines.append(reductionLine) }
     return lines.joined(separator: "\n")
   }
 
@@ -91,8 +124,11 @@ struct ExploreReport {
       "statistics": [
         "states": s.states, "transitions": s.transitions, "depth": s.depth, "queued": s.queued,
         "seconds": s.seconds, "states_per_second": s.statesPerSecond,
+        "cpu_seconds": s.cpuSeconds, "states_per_cpu_second": s.statesPerCPUSecond,
         "bytes_per_state": s.bytesPerState, "encoding_bytes": s.encodingBytes,
+        "represented_states": s.representedStates, "reduction_factor": s.reductionFactor,
       ] as [String: Any],
+      "symmetry_classes": model.symmetryClasses.filter { $0.count > 1 },
     ]
     switch result.verdict {
     case .safe:

@@ -83,7 +83,7 @@ final class ExploreCommandTests: XCTestCase {
     XCTAssertTrue(chart.contains("update ⟨v1, t1⟩"), chart)
   }
 
-  func testExplicitSetsAndNamesAreExploredWithoutSymmetry() throws {
+  func testExplicitSetsAndNamesAreReducedByInterchangeableServers() throws {
     let file = FileManager.default.temporaryDirectory.appendingPathComponent(
       "explore-explicit-\(getpid()).yaml")
     defer { try? FileManager.default.removeItem(at: file) }
@@ -99,7 +99,35 @@ final class ExploreCommandTests: XCTestCase {
     XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
     XCTAssertTrue(r.stdout.contains("returns v0 — WRONG: expected v1"), r.stdout)
     XCTAssertTrue(r.stdout.contains("server a (faulty)"), r.stdout)
-    XCTAssertTrue(r.stdout.contains("symmetry: not applied"), r.stdout)
+    // All singletons and all 3-subsets, listed: every transposition preserves them.
+    XCTAssertTrue(
+      r.stdout.contains(
+        "symmetry: on (interchangeable servers {a, b, c, d}: states are stored with the profiles sorted within each class)"
+      ), r.stdout)
+  }
+
+  func testReductionFactorInTextAndJSON() throws {
+    let r = try CommandRunner.run(["explore", "Specs/protocols/dissemination-n4-f1-q3.yaml"])
+    XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+    XCTAssertTrue(
+      r.stdout.contains(
+        "reduction: the 7321 stored states stand for 126836 reachable states without symmetry, reduction factor 17.32"
+      ), r.stdout)
+    let off = try CommandRunner.run([
+      "explore", "Specs/protocols/dissemination-n4-f1-q3.yaml", "--no-symmetry", "--json",
+    ])
+    let object = try JSONSerialization.jsonObject(with: Data(off.stdout.utf8)) as! [String: Any]
+    let stats = object["statistics"] as! [String: Any]
+    XCTAssertEqual(stats["states"] as? Int, 126_836)
+    XCTAssertEqual(stats["represented_states"] as? Double, 126_836)
+    XCTAssertEqual(stats["reduction_factor"] as? Double, 1)
+    let on = try CommandRunner.run([
+      "explore", "Specs/protocols/broken-opaque-rule-on-masking-n5.yaml", "--json",
+    ])
+    XCTAssertEqual(on.status, 1)
+    let o2 = try JSONSerialization.jsonObject(with: Data(on.stdout.utf8)) as! [String: Any]
+    XCTAssertEqual(o2["symmetry_classes"] as? [[Int]], [[0, 1], [2, 3]])
+    XCTAssertEqual((o2["trace"] as? [Any])?.count, 5)
   }
 
   func testBadSpecIsOneLineExitTwo() throws {
