@@ -170,6 +170,9 @@ public struct ReadWriteModel: TransitionSystem {
   public let instance: ReadWriteInstance
   /// The members of B (each a possible set of faulty servers).
   public let faultySets: [ServerSet]
+  /// False when B's members were not listed (`listingFaultySets: false`): the masking rule
+  /// then asks B itself.
+  let listsFaultySets: Bool
   let n: Int
   let writes: Int
   let reads: Int
@@ -209,6 +212,7 @@ public struct ReadWriteModel: TransitionSystem {
     self.instance = instance
     self.faultySets =
       listingFaultySets ? try instance.failProne.members(limit: maxFaultySets) : []
+    self.listsFaultySets = listingFaultySets
     self.n = instance.universe.count
     self.writes = instance.writeCount
     self.reads = instance.readCount
@@ -619,7 +623,8 @@ public struct ReadWriteModel: TransitionSystem {
   /// The masking rule's test (Section 4): `voters` is contained in no member of B.
   @inline(__always) func vouched(_ voters: ServerSet) -> Bool {
     if case .threshold(let f) = instance.failProne.kind { return voters.count > f }
-    return !faultySets.contains { voters.isSubset(of: $0) }
+    if listsFaultySets { return !faultySets.contains { voters.isSubset(of: $0) } }
+    return !instance.failProne.hasMember(containing: voters)
   }
 
   /// The writes (bit `w`; bit 0 for `v0`) of ``lastPreceding(_:preceding:)``, without

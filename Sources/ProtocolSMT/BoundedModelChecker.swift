@@ -204,7 +204,12 @@ public enum BoundedModelChecker {
         return .success(Counterexample(violating: p, trace: Trace(from: initial, steps: steps)))
       }
     }
+    let run = zip(steps.indices, steps).map { k, step in
+      system.describe(step.action, from: k == 0 ? initial : steps[k - 1].state, to: step.state)
+    }
     return .failure(
-      ReplayFailure(description: "no state within \(depth) steps violates a property"))
+      ReplayFailure(
+        description: "no state within \(depth) steps violates a property (decoded run: "
+          + run.enumerated().map { "\($0 + 1). \($1)" }.joined(separator: "; ") + ")"))
   }
 }
