@@ -417,6 +417,7 @@ public struct UpdateModel: TransitionSystem {
     }
     let F = faulty(s)
     let active = !s.stopped
+    let eager = eagerDeliver(s)
     if active { actions.append(.stop) }
     // The correct writer.
     if instance.correctWriter {
@@ -489,7 +490,7 @@ public struct UpdateModel: TransitionSystem {
         }
         // Step 5 (taken eagerly when no client observes deliveries, see `react`).
         if !has(p, k, Self.dlv) && !(exactly && has(p, k, Self.fo)) {
-          if !eagerDeliver {
+          if !eager {
             let mine = readySenders(s, j, k, q: q, F: F, inside: has(p, k, Self.fr), outside: false)
             if step5(mine, q: q) { actions.append(.deliver(slot: k, server: j, help: 0)) }
           }
@@ -567,10 +568,12 @@ public struct UpdateModel: TransitionSystem {
     return t
   }
 
-  /// Whether deliveries are taken eagerly: when no client observes them (no writer, no
-  /// reader) and step 5 is monotone (not the `exactly` reading).
-  var eagerDeliver: Bool {
-    !instance.correctWriter && !instance.reader && readings.step5 == .atLeast
+  /// Whether deliveries are taken eagerly in `s`: when no client can observe them any more
+  /// (the writer, if any, has chosen tw; the reader, if any, has ended its read) and step 5
+  /// is monotone (not the `exactly` reading).
+  func eagerDeliver(_ s: UpdateState) -> Bool {
+    readings.step5 == .atLeast && (!instance.correctWriter || s.writerPhase >= 1)
+      && (!instance.reader || s.readPhase == 2)
   }
 
   func deliver(_ t: inout UpdateState, _ k: Int, _ j: Int) {
@@ -593,6 +596,7 @@ public struct UpdateModel: TransitionSystem {
   func react(_ t: inout UpdateState) {
     if unchosenSlot(t) != nil { return }
     let F = faulty(t)
+    let eager = eagerDeliver(t)
     var changed = true
     while changed {
       changed = false
@@ -609,7 +613,7 @@ public struct UpdateModel: TransitionSystem {
               changed = true
             }
           }
-          if eagerDeliver && !has(t.profiles[j], k, Self.dlv) {
+          if eager && !has(t.profiles[j], k, Self.dlv) {
             let mine = readySenders(
               t, j, k, q: q, F: F, inside: has(p, k, Self.fr), outside: false)
             if step5(mine, q: q) {
