@@ -68,7 +68,7 @@ struct UpdateExploreReport {
       let inv = model.properties.map { short($0.name) }
       let ev = model.quiescentProperties.map { short($0.name) }
       return
-        "safe: state space exhausted, \(s.states) states; \(inv.joined(separator: ", ")) hold in every reachable state; \(ev.joined(separator: ", ")) hold in every quiescent state (reliable delivery)"
+        "safe: state space exhausted, \(s.states) states; \(inv.joined(separator: ", ")) \(inv.count == 1 ? "holds" : "hold") in every reachable state; \(ev.joined(separator: ", ")) \(ev.count == 1 ? "holds" : "hold") in every quiescent state (reliable delivery)"
     case .violated(let cex):
       let quiescent = model.quiescentProperties.contains { $0.name == cex.property }
       return

@@ -187,12 +187,24 @@ public struct UpdateModel: TransitionSystem {
   let readings: UpdateReadings
   /// The pair codes that occur in the instance.
   public let pairs: [Int]
+  /// The property-name prefixes checked, or nil for all.
+  public let only: [String]?
+
+  func selected(_ list: [SafetyProperty<UpdateState>]) -> [SafetyProperty<UpdateState>] {
+    guard let only else { return list }
+    return list.filter { p in only.contains { p.name.hasPrefix($0) } }
+  }
 
   /// The model of `instance`.
   ///
   /// - Throws: ``InputError`` when B has more than `maxFaultySets` members.
-  public init(_ instance: UpdateInstance, maxFaultySets: Int = 100_000) throws {
+  /// - Parameter only: if given, only the properties whose names start with one of these
+  ///   prefixes are checked (e.g. `["Lemma 6.1"]`), so that a mutant can be aimed at one lemma.
+  public init(_ instance: UpdateInstance, maxFaultySets: Int = 100_000, only: [String]? = nil)
+    throws
+  {
     self.instance = instance
+    self.only = only
     self.faultySets = try instance.failProne.members(limit: maxFaultySets)
     self.n = instance.universe.count
     if case .threshold(let f) = instance.failProne.kind { self.f = f } else { self.f = nil }
@@ -710,7 +722,7 @@ public struct UpdateModel: TransitionSystem {
     if instance.reader {
       list.append(SafetyProperty<UpdateState>(Self.lemma61) { lemma61Holds($0) })
     }
-    return list
+    return selected(list)
   }
 
   public var quiescentProperties: [SafetyProperty<UpdateState>] {
@@ -719,7 +731,7 @@ public struct UpdateModel: TransitionSystem {
     if instance.correctWriter {
       list.append(SafetyProperty<UpdateState>(Self.validity) { validityFailures($0).isEmpty })
     }
-    return list
+    return selected(list)
   }
 
   // MARK: - Encoding
