@@ -155,9 +155,11 @@ public enum UpdateAction: Hashable, Sendable {
 /// message at once is no loss: conditions are monotone, so any subset that triggers a
 /// reaction can be replaced by all of them sent at the moment it triggers. Under the `exactly`
 /// reading a ready from a Byzantine server outside Q makes the received set differ from every
-/// Q \ B for good: that receipt is its own step. Forged messages for quorums other than Q_1
-/// and for other values with the correct writer's timestamp are inert as ⟨x, tw⟩ is: no
-/// correct server echoes them, so no correct server sends the first ready.
+/// Q \ B for good: that receipt is its own step. Forged messages name Q_1 only: with threshold quorums every
+/// quorum is alike, and on a masking system forged messages for any quorum are inert (no
+/// correct server echoes them, and by Lemma 6.4 no Q \ B is covered by the Byzantine
+/// servers, so no correct server sends the first ready or delivers); for explicit quorum
+/// systems that are not masking, a forgery on another quorum is not explored.
 ///
 /// **Properties.** Safety, in every state: Lemma 6.2 (Integrity: no correct server delivers
 /// ⟨x, tw⟩, nor ⟨w, tw⟩ before Init), Lemma 6.3 (Agreement: no two correct servers deliver
