@@ -29,5 +29,5 @@ for spec in Specs/protocols/update-*.yaml Benchmarks/section6-specs/*.yaml; do
   run "$spec" on --timeout 120
 done
 if [ "$nosym_timeout" != 0 ]; then
-  run Benchmarks/section6-specs/update-n9-f2-q7.yaml off --no-symmetry --timeout "$nosym_timeout" --memory-limit 12288
+  run Benchmarks/section6-specs/update-n9-f2-q7.yaml off --no-symmetry --timeout "$nosym_timeout" --memory-limit 8192
 fi
