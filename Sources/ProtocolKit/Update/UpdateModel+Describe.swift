@@ -44,7 +44,7 @@ extension UpdateModel {
     var own = s
     switch action {
     case .ready(let k, let j, _): own.profiles[j] |= Self.bit(k, Self.rdy)
-    case .deliver(let k, let j, _): own.profiles[j] |= Self.bit(k, Self.dlv)
+    case .deliver(let k, let j): own.profiles[j] |= Self.bit(k, Self.dlv)
     default: break
     }
     var extra: [String] = []
@@ -99,13 +99,10 @@ extension UpdateModel {
         via = "Byzantine servers \(setName(F)) send it ready, completing B+ (step 4)"
       }
       return "\(server(j)) sends \(message("ready", s, k)) to Q_\(UpdateSlot.names[k]): \(via)"
-    case .deliver(let k, let j, let help):
-      let q = quorum(s, k)
-      let F = faulty(s)
+    case .deliver(let k, let j):
       let inner = pairName(UpdateSlot.pair[k]).dropFirst().dropLast()
       var line =
         "\(server(j)) executes Deliver(\(inner)): readies from Q_\(UpdateSlot.names[k]) \\ B"
-      _ = (help, q, F)
       line += " (step 5)"
       let before = stored(s.profiles[j])
       let after = stored(t.profiles[j])
@@ -200,7 +197,7 @@ extension UpdateModel {
     case .initWrite: return ("writer", "writer", "Init(Q_W1, w, tw)")
     case .retry: return ("writer", "writer", "Init(Q_W2, w, tw)")
     case .ready(let k, let j, _): return (server(j), server(j), "ready \(UpdateSlot.names[k])")
-    case .deliver(let k, let j, _): return (server(j), server(j), "Deliver \(UpdateSlot.names[k])")
+    case .deliver(let k, let j): return (server(j), server(j), "Deliver \(UpdateSlot.names[k])")
     case .byzantineReady(let k, let j):
       let from = faulty(s).intersection(quorum(s, k)).first.map(server) ?? server(j)
       return (from, server(j), "ready \(UpdateSlot.names[k])")

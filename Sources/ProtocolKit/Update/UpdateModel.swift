@@ -102,8 +102,9 @@ public enum UpdateAction: Hashable, Sendable {
   /// of Q echo to it just in time (step 3); 3 every Byzantine server, members of Q or not,
   /// sends it ready (step 4). Unhelped readies are taken eagerly with the step before.
   case ready(slot: Int, server: Int, help: Int)
-  /// Correct `server` executes Deliver for `slot` (step 5); `help` is always 0.
-  case deliver(slot: Int, server: Int, help: Int)
+  /// Correct `server` executes Deliver for `slot` (step 5; a step of its own only while a
+  /// client may still observe deliveries, see ``UpdateModel``).
+  case deliver(slot: Int, server: Int)
   /// The Byzantine members of the slot's quorum send ready to correct `server` (it counts at
   /// steps 4 and 5).
   case byzantineReady(slot: Int, server: Int)
@@ -506,7 +507,7 @@ public struct UpdateModel: TransitionSystem {
         if !has(p, k, Self.dlv) && !(exactly && has(p, k, Self.fo)) {
           if !eager {
             let mine = readySenders(s, j, k, q: q, F: F, inside: has(p, k, Self.fr), outside: false)
-            if step5(mine, q: q) { actions.append(.deliver(slot: k, server: j, help: 0)) }
+            if step5(mine, q: q) { actions.append(.deliver(slot: k, server: j)) }
           }
           if exactly && active && !fout.isEmpty && q.contains(j) {
             actions.append(.readyFromOutside(slot: k, server: j))
@@ -560,7 +561,7 @@ public struct UpdateModel: TransitionSystem {
       }
     case .byzantineReady(let k, let j):
       t.profiles[j] |= Self.bit(k, Self.fr)
-    case .deliver(let k, let j, _):
+    case .deliver(let k, let j):
       deliver(&t, k, j)
     case .readyFromOutside(let k, let j):
       t.profiles[j] |= Self.bit(k, Self.fo)

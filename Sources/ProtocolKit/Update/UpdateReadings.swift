@@ -56,15 +56,21 @@ public struct UpdateReadings: Sendable, Equatable, CustomStringConvertible {
     case theQuorum = "the-quorum"
   }
 
+  /// Step 2's reading: which update a server echoes.
   public var step2: Step2
+  /// Step 3's reading: whose echoes a server needs.
   public var step3: Step3
+  /// Step 4's reading: who may form B+.
   public var step4: Step4
+  /// Step 5's reading: Q⁻ = Q \ B exactly or at least.
   public var step5: Step5
+  /// Propagation's reading: a quorum or the quorum.
   public var propagation: Propagation
 
   /// The readings under which the paper's proofs go through (the defaults).
   public static let paper = UpdateReadings()
 
+  /// Readings, each defaulting to the paper's.
   public init(
     step2: Step2 = .firstReceived, step3: Step3 = .everyMember, step4: Step4 = .anyServers,
     step5: Step5 = .atLeast, propagation: Propagation = .aQuorum
