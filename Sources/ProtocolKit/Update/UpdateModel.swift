@@ -494,7 +494,7 @@ public struct UpdateModel: TransitionSystem {
         }
         // Byzantine members of Q send ready to j (it counts at steps 4 and 5), at the moment
         // it completes a condition (sending earlier changes nothing before, see the type's doc).
-        if active && !fin.isEmpty && q.contains(j) && !has(p, k, Self.fr) {
+        if active && !fin.isEmpty && !has(p, k, Self.fr) {
           let fo = has(p, k, Self.fo)
           let mine = readySenders(s, j, k, q: q, F: F, inside: false, outside: fo)
           let helped = mine.union(fin)
@@ -509,7 +509,7 @@ public struct UpdateModel: TransitionSystem {
             let mine = readySenders(s, j, k, q: q, F: F, inside: has(p, k, Self.fr), outside: false)
             if step5(mine, q: q) { actions.append(.deliver(slot: k, server: j)) }
           }
-          if exactly && active && !fout.isEmpty && q.contains(j) {
+          if exactly && active && !fout.isEmpty {
             actions.append(.readyFromOutside(slot: k, server: j))
           }
         }
