@@ -726,7 +726,6 @@ public struct ReadWriteModel: TransitionSystem {
     s.profiles.withUnsafeBufferPointer { p in
       for i in 0..<p.count { out.put(p[i], bits) }
     }
-    out.finish()
   }
 
   public func decode(_ words: UnsafePointer<UInt64>) -> ReadWriteState {
@@ -930,12 +929,17 @@ struct BitWriter {
   var offset: UInt64 = 0
   var acc: UInt64 = 0
 
+  /// Starts writing at bit 0 of `words[0 ..< count]`, which are zeroed first: an encoding
+  /// never keeps bits of an earlier state, so two distinct states are never merged by a
+  /// stale word.
   @inline(__always) init(words: UnsafeMutablePointer<UInt64>, count: Int) {
     self.words = words
     self.count = count
+    words.update(repeating: 0, count: count)
   }
 
-  /// Appends the low `width` bits of `value` (the other bits must be zero).
+  /// Appends the low `width` bits of `value` (the other bits must be zero). The current word
+  /// is written through, so the encoding is complete after every call.
   @inline(__always) mutating func put(_ value: UInt64, _ width: Int) {
     guard width > 0 else { return }
     acc |= value &<< offset
@@ -949,22 +953,9 @@ struct BitWriter {
     } else {
       offset = end
     }
-  }
-
-  /// Stores the last partial word and zeroes the words after it.
-  @inline(__always) mutating func finish() {
-    if offset > 0 {
-      words[index] = acc
-      index &+= 1
-    }
-    while index < count {
-      words[index] = 0
-      index &+= 1
-    }
+    if offset > 0 { words[index] = acc }
   }
 }
-
-/// Reads back what a ``BitWriter`` packed.
 struct BitReader {
   let words: UnsafePointer<UInt64>
   var bit = 0
