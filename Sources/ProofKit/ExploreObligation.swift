@@ -13,6 +13,9 @@ import QuorumSMT
 public enum ExploreObligation {
   /// Runs an explore obligation.
   public static func run(_ o: Obligation, options: EngineOptions) throws -> Outcome {
+    if o.parameters["protocol"] != nil, try o.string("protocol") == "update" {
+      return try UpdateObligation.run(o, options: options)
+    }
     try o.requireOnly([
       "n", "f", "q", "read-rule", "writers", "writes-per-writer", "readers", "reads-per-reader",
       "symmetry",

@@ -12,14 +12,17 @@ import Yams
 
 /// `bqs-verify explore SPEC`: breadth-first search of every run of the read/write protocol of
 /// Section 3.2 on a protocol instance (a quorum system, a fail-prone system, a `Result()` rule
-/// of Section 4, 5.1 or 5.2, and a workload), checking Lemmas 4.2, 5.2, 5.3 and 5.11.
+/// of Section 4, 5.1 or 5.2, and a workload), checking Lemmas 4.2, 5.2, 5.3 and 5.11; or, with
+/// `protocol: update`, of the Section 6 update protocol (Lemmas 6.1-6.3, 6.5, 6.6).
 struct ExploreCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "explore",
     abstract: "Explore every run of a read/write protocol instance with Byzantine servers (BFS).",
     discussion: """
       The spec (YAML) gives universe, fail-prone, quorums, read-rule (masking, dissemination or \
-      opaque), writers, writes-per-writer, readers, reads-per-reader and symmetry. Exit 0 when \
+      opaque), writers, writes-per-writer, readers, reads-per-reader and symmetry; with \
+      protocol: update, the Section 6 update protocol with a faulty client (faulty-updates, \
+      writer, retries, forged, reader, readings). Exit 0 when \
       the state space is exhausted with no violation (safe), 1 when a property is violated (the \
       shortest run is replayed through the model and printed), 2 for bad input, 3 when a limit \
       (--max-states, --timeout, --memory-limit) stops the search first (unknown).
@@ -70,12 +73,6 @@ struct ExploreCommand: ParsableCommand {
   }
 
   func run() throws {
-    let loaded = try ProtocolSpecReader.load(path: spec)
-    let model = try ReadWriteModel(loaded.instance)
-    let symmetry = loaded.symmetry && !noSymmetry
-    let limits = SearchLimits(
-      maxStates: maxStates, timeout: timeout, memoryLimitBytes: memoryLimit << 20,
-      symmetry: symmetry)
     var progress: ((SearchStatistics) -> Void)? = nil
     if isatty(2) == 1 {
       progress = { s in
@@ -84,6 +81,19 @@ struct ExploreCommand: ParsableCommand {
           stderr)
       }
     }
+    // `protocol: update` selects the Section 6 model (UpdateSpecReader, UpdateExploreReport).
+    if try UpdateSpecReader.protocolName(path: spec) == "update" {
+      return try runUpdate(
+        limits: SearchLimits(
+          maxStates: maxStates, timeout: timeout, memoryLimitBytes: memoryLimit << 20),
+        progress: progress)
+    }
+    let loaded = try ProtocolSpecReader.load(path: spec)
+    let model = try ReadWriteModel(loaded.instance)
+    let symmetry = loaded.symmetry && !noSymmetry
+    let limits = SearchLimits(
+      maxStates: maxStates, timeout: timeout, memoryLimitBytes: memoryLimit << 20,
+      symmetry: symmetry)
     let result: SearchResult<ReadWriteModel>
     do {
       result = try model.explore(limits: limits, progress: progress)

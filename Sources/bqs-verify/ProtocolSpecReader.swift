@@ -24,6 +24,8 @@ import Yams
 /// reads-per-reader: 1            # default 1
 /// symmetry: on                   # on | off, default on
 /// ```
+///
+/// `protocol: update` selects the Section 6 model instead (``UpdateSpecReader``).
 enum ProtocolSpecReader {
   struct Loaded {
     var instance: ReadWriteInstance
@@ -31,7 +33,7 @@ enum ProtocolSpecReader {
   }
 
   static let keys = [
-    "universe", "fail-prone", "quorums", "read-rule", "writers", "writes-per-writer", "readers",
+    "protocol", "universe", "fail-prone", "quorums", "read-rule", "writers", "writes-per-writer", "readers",
     "reads-per-reader", "symmetry",
   ]
 

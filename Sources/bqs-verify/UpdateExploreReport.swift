@@ -1,0 +1,242 @@
+import ArgumentParser
+import Foundation
+import ProtocolKit
+import QuorumKit
+
+/// The printed forms of one exploration of the Section 6 update protocol: text, JSON, DOT.
+struct UpdateExploreReport {
+  let spec: String
+  let model: UpdateModel
+  let symmetryRequested: Bool
+  let result: SearchResult<UpdateModel>
+
+  var symmetryApplied: Bool { symmetryRequested && model.instance.isFullySymmetric }
+
+  var instanceLine: String {
+    let i = model.instance
+    let b: String
+    switch i.failProne.kind {
+    case .threshold(let f): b = "all \(f)-subsets"
+    default: b = "\(model.faultySets.count) sets"
+    }
+    let q = i.quorumThreshold.map { "all \($0)-subsets" } ?? "\(i.quorums.count) quorums"
+    let updates = ["⟨a, t1⟩", "⟨b, t1⟩", "⟨c, t2⟩"].prefix(i.faultyUpdates).joined(separator: ", ")
+    var clients = "faulty client sends \(i.faultyUpdates == 0 ? "nothing" : updates)"
+    if i.correctWriter {
+      clients +=
+        ", correct writer writes ⟨w, tw⟩ (\(i.retries) retr\(i.retries == 1 ? "y" : "ies"))"
+    }
+    if i.forged { clients += ", Byzantine servers forge ⟨x, tw⟩" }
+    if i.reader { clients += ", correct reader reads once" }
+    return
+      "instance: update protocol (Figure 3), n = \(i.universe.count), B = \(b), quorums = \(q); \(clients)"
+  }
+
+  var readingsLine: String { "readings: \(model.instance.readings)" }
+
+  var propertiesLines: [String] {
+    [
+      "invariants (every reachable state): "
+        + model.properties.map { short($0.name) }.joined(separator: ", "),
+      "eventual (every quiescent state: no step enabled, every message between correct processes delivered, faulty processes stopped; under reliable delivery every fair run ends in one): "
+        + model.quiescentProperties.map { short($0.name) }.joined(separator: ", "),
+    ]
+  }
+
+  func short(_ name: String) -> String { name.split(separator: ":").first.map(String.init) ?? name }
+
+  var symmetryLine: String {
+    if !symmetryRequested { return "symmetry: off" }
+    if model.instance.isFullySymmetric {
+      return
+        "symmetry: on (threshold B and quorums: servers are interchangeable, states are stored with sorted server profiles)"
+    }
+    return "symmetry: not applied (only threshold B with threshold quorums is reduced)"
+  }
+
+  func statisticsLine(_ s: SearchStatistics) -> String {
+    "statistics: \(s.states) states, \(s.transitions) transitions, depth \(s.depth), "
+      + String(
+        format: "%.3f s, %.0f states/s, %.1f bytes/state (encoding %d bytes)", s.seconds,
+        s.statesPerSecond, s.bytesPerState, s.encodingBytes)
+  }
+
+  var verdictLine: String {
+    let s = result.statistics
+    switch result.verdict {
+    case .safe:
+      let inv = model.properties.map { short($0.name) }
+      let ev = model.quiescentProperties.map { short($0.name) }
+      return
+        "safe: state space exhausted, \(s.states) states; \(inv.joined(separator: ", ")) \(inv.count == 1 ? "holds" : "hold") in every reachable state; \(ev.joined(separator: ", ")) \(ev.count == 1 ? "holds" : "hold") in every quiescent state (reliable delivery)"
+    case .violated(let cex):
+      let quiescent = model.quiescentProperties.contains { $0.name == cex.property }
+      return
+        "violated: \(cex.property)\(quiescent ? " (in a quiescent state, reliable delivery)" : "") after \(cex.trace.steps.count) steps"
+    case .unknown(let reason):
+      return
+        "unknown: \(reason) before the state space was exhausted; explored \(s.states) states (\(s.queued) still queued), no violation among them"
+    }
+  }
+
+  func text() -> String {
+    var lines = [verdictLine, instanceLine, readingsLine] + propertiesLines
+    if case .violated(let cex) = result.verdict {
+      lines.append(
+        "Byzantine servers: \(model.instance.universe.describe(model.faulty(cex.trace.initial)))")
+      lines.append("shortest run (replayed through the model):")
+      for (k, step) in cex.trace.describe(in: model).enumerated() {
+        lines.append("  \(k + 1). \(step)")
+      }
+      lines.append("  => \(model.explainViolation(cex.property, in: cex.trace.final))")
+    }
+    lines.append(statisticsLine(result.statistics))
+    lines.append(symmetryLine)
+    return lines.joined(separator: "\n")
+  }
+
+  func json() -> String {
+    let s = result.statistics
+    let r = model.instance.readings
+    var object: [String: Any] = [
+      "spec": spec,
+      "protocol": "update",
+      "n": model.instance.universe.count,
+      "symmetry": symmetryApplied,
+      "readings": [
+        "step2": r.step2.rawValue, "step3": r.step3.rawValue, "step4": r.step4.rawValue,
+        "step5": r.step5.rawValue, "propagation": r.propagation.rawValue,
+      ],
+      "properties": model.properties.map(\.name),
+      "quiescent_properties": model.quiescentProperties.map(\.name),
+      "eventual_properties_checked_on": "quiescent states under reliable delivery",
+      "statistics": [
+        "states": s.states, "transitions": s.transitions, "depth": s.depth, "queued": s.queued,
+        "seconds": s.seconds, "states_per_second": s.statesPerSecond,
+        "bytes_per_state": s.bytesPerState, "encoding_bytes": s.encodingBytes,
+      ] as [String: Any],
+    ]
+    switch result.verdict {
+    case .safe:
+      object["verdict"] = "safe"
+    case .violated(let cex):
+      object["verdict"] = "violated"
+      object["property"] = cex.property
+      object["faulty"] = model.faulty(cex.trace.initial).members
+      var previous = cex.trace.initial
+      var steps: [[String: Any]] = []
+      for (k, step) in cex.trace.steps.enumerated() {
+        let m = model.message(step.action, from: previous)
+        steps.append([
+          "step": k + 1, "description": model.describe(step.action, from: previous, to: step.state),
+          "from": m.from, "to": m.to, "message": m.label,
+        ])
+        previous = step.state
+      }
+      object["trace"] = steps
+      object["explanation"] = model.explainViolation(cex.property, in: cex.trace.final)
+    case .unknown(let reason):
+      object["verdict"] = "unknown"
+      object["reason"] = reason
+    }
+    let data =
+      (try? JSONSerialization.data(
+        withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]))
+      ?? Data()
+    return String(decoding: data, as: UTF8.self)
+  }
+
+  /// The counterexample as a message sequence chart (an empty chart when there is none).
+  func dot() -> String {
+    var out = [
+      "digraph msc {", "  rankdir=TB; splines=false; nodesep=0.6;",
+      "  node [shape=none, fontname=\"Helvetica\"];",
+      "  edge [fontname=\"Helvetica\", fontsize=10];",
+    ]
+    let people = model.participants
+    func id(_ p: Int, _ row: Int) -> String { "p\(p)_\(row)" }
+    guard case .violated(let cex) = result.verdict else {
+      out.append("  label=\"\(verdictLine.replacingOccurrences(of: "\"", with: "'"))\";")
+      out.append("}")
+      return out.joined(separator: "\n") + "\n"
+    }
+    let rows = cex.trace.steps.count + 1
+    let faulty = model.faulty(cex.trace.initial)
+    let faultyNames = Set(faulty.members.map(model.server))
+    for (p, name) in people.enumerated() {
+      if faultyNames.contains(name) || name == "faulty client" {
+        out.append(
+          "  \(id(p, 0)) [label=\"\(name)\\n(faulty)\", shape=box, style=filled, fillcolor=mistyrose];"
+        )
+      } else {
+        out.append("  \(id(p, 0)) [label=\"\(name)\", shape=box];")
+      }
+      for row in 1...rows { out.append("  \(id(p, row)) [label=\"\", shape=point, width=0.01];") }
+      let chain = (0...rows).map { id(p, $0) }.joined(separator: " -> ")
+      out.append("  \(chain) [arrowhead=none, style=dashed];")
+    }
+    out.append(
+      "  " + (0..<people.count).map { id($0, 0) }.joined(separator: " -> ") + " [style=invis];")
+    for row in 0...rows {
+      out.append(
+        "  { rank=same; " + (0..<people.count).map { id($0, row) }.joined(separator: "; ") + "; }")
+    }
+    var previous = cex.trace.initial
+    for (k, step) in cex.trace.steps.enumerated() {
+      let m = model.message(step.action, from: previous)
+      let a = people.firstIndex(of: m.from) ?? 0
+      let b = people.firstIndex(of: m.to) ?? 0
+      let label = "\(k + 1). \(m.label)".replacingOccurrences(of: "\"", with: "'")
+      if a == b {
+        out.append(
+          "  \(id(a, k + 1)) [shape=box, width=0, height=0, label=\"\(label)\", fontsize=10];")
+      } else {
+        out.append("  \(id(a, k + 1)) -> \(id(b, k + 1)) [label=\"\(label)\", constraint=false];")
+      }
+      previous = step.state
+    }
+    out.append(
+      "  label=\"\(cex.property.replacingOccurrences(of: "\"", with: "'")) — Byzantine: \(model.instance.universe.describe(faulty))\"; labelloc=t;"
+    )
+    out.append("}")
+    return out.joined(separator: "\n") + "\n"
+  }
+}
+
+extension ExploreCommand {
+  /// Explores a `protocol: update` spec (Section 6) and prints the report.
+  func runUpdate(limits: SearchLimits, progress: ((SearchStatistics) -> Void)?) throws {
+    let loaded = try UpdateSpecReader.load(path: spec)
+    let model = try UpdateModel(loaded.instance)
+    var limits = limits
+    limits.symmetry = loaded.symmetry && !noSymmetry
+    let result: SearchResult<UpdateModel>
+    do {
+      result = try model.explore(limits: limits, progress: progress)
+    } catch let error as ModelError {
+      if progress != nil { fputs("\r\u{1B}[K", stderr) }
+      print("unknown: internal error, the counterexample did not replay: \(error.description)")
+      throw ExitCode(ExitStatus.unknown)
+    }
+    if progress != nil { fputs("\r\u{1B}[K", stderr) }
+    if case .violated(let cex) = result.verdict, !cex.trace.replays(in: model) {
+      print("unknown: internal error, the counterexample did not replay through the model")
+      throw ExitCode(ExitStatus.unknown)
+    }
+    let report = UpdateExploreReport(
+      spec: spec, model: model, symmetryRequested: limits.symmetry, result: result)
+    if let dot {
+      do {
+        try report.dot().write(toFile: dot, atomically: true, encoding: .utf8)
+      } catch {
+        throw InputError("cannot write the DOT file: \(error.localizedDescription)", file: dot)
+      }
+    }
+    print(json ? report.json() : report.text())
+    switch result.verdict {
+    case .safe: return
+    case .violated: throw ExitCode(ExitStatus.violated)
+    case .unknown: throw ExitCode(ExitStatus.unknown)
+    }
+  }
+}
