@@ -282,21 +282,10 @@ final class UpdateEncoding {
       selByPos.append(sel)
     }
     qsel = selByPos
-    if let f = thresholdF, inst.isFullySymmetric, !slots.isEmpty {
-      // The permutations of the Byzantine servers among themselves and of the correct ones
-      // among themselves keep the fixed faulty set: they map the first quorum chosen (slot
-      // position 0, chosen before any other) to one whose Byzantine and correct members are
-      // each a prefix of their group.
-      func prefix(_ set: ServerSet, _ range: Range<Int>) -> Bool {
-        let k = range.filter { set.contains($0) }.count
-        return range.allSatisfy { set.contains($0) == ($0 < range.lowerBound + k) }
-      }
-      let canonical = Q.indices.filter { prefix(Q[$0], 0..<f) && prefix(Q[$0], f..<n) }
-      assert(c.or(canonical.map { qsel[0][$0] }))
-    }
     inQ = (0..<S).map { p in
       (0..<n).map { i in c.or(Q.indices.filter { Q[$0].contains(i) }.map { qsel[p][$0] }) }
     }
+    if let f = thresholdF, inst.isFullySymmetric { breakQuorumSymmetry(f) }
     if inst.correctWriter {
       gap = (0...2).map { bool("gap_\($0)") }
       assert(c.exactly(gap, 1))
@@ -351,6 +340,25 @@ final class UpdateEncoding {
       }
     }
     assert(c.or(bad))
+  }
+
+  /// With threshold B and threshold quorums every server permutation maps runs to runs of the
+  /// same length violating the same property (quorum indices permute with the servers). The
+  /// Byzantine servers are fixed to the first f; then the quorums are canonical in the order
+  /// they are chosen (the faulty client's, then the writer's Init and retry): servers that no
+  /// earlier choice tells apart (same faulty bit, same membership in every earlier quorum) may
+  /// be permuted among themselves, which keeps the earlier choices, so each quorum's members are
+  /// the lowest-numbered of every such class. A slot never chosen in a run constrains nothing.
+  func breakQuorumSymmetry(_ f: Int) {
+    let order = slots.indices.filter { slots[$0] != UpdateSlot.forged }
+    for (x, p) in order.enumerated() {
+      for v in 0..<n {
+        for u in 0..<v where (u < f) == (v < f) {
+          let same = order.prefix(x).map { c.iff(inQ[$0][u], inQ[$0][v]) }
+          assert(c.implies(c.and(same + [inQ[p][v]]), inQ[p][u]))
+        }
+      }
+    }
   }
 
   /// Step t > m: one action (or idle) on state t - 1, then the eager reactions.
