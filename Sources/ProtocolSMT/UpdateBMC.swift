@@ -30,8 +30,10 @@ import Z3Kit
 /// encoded: the replay through ``UpdateModel/successor(of:taking:)`` recomputes them.
 ///
 /// **Symmetry.** With threshold B and threshold quorums (``UpdateInstance/isFullySymmetric``)
-/// every server permutation maps runs to runs (quorum indices permute with the servers), so the
-/// Byzantine servers are fixed to the first f.
+/// every server permutation maps runs to runs of the same length (quorum indices permute with
+/// the servers), so the Byzantine servers are fixed to the first f and the quorums are
+/// canonical in the order they are chosen (`breakQuorumSymmetry`). Other instances get no
+/// symmetry breaking.
 public struct UpdateBMC: BoundedRunEncoder {
   /// The explicit model the runs are replayed through.
   public let system: UpdateModel
