@@ -51,6 +51,19 @@ final class BMCUpdateCommandTests: XCTestCase {
     XCTAssertEqual((object["not_checked"] as? [String])?.count, 2)
   }
 
+  /// Out of time: unknown, exit 3, nothing claimed (the UNSAT query at depth 10 takes seconds).
+  func testTimeoutIsUnknownExitThree() throws {
+    let r = try CommandRunner.run([
+      "bmc", "Specs/protocols/update-reading-step2-per-quorum.yaml", "--depth", "10",
+      "--timeout", "0.001",
+    ])
+    XCTAssertEqual(r.status, 3, r.stdout + r.stderr)
+    XCTAssertTrue(
+      r.stdout.hasPrefix(
+        "unknown: Z3 answered unknown (timeout) at depth 10; nothing is claimed about runs of at most 10 steps"
+      ) || r.stdout.hasPrefix("unknown: timeout while building the query"), r.stdout)
+  }
+
   /// What bmc does not encode is refused with exit 2 and a reason, never answered.
   func testUnsupportedFeaturesExitTwo() throws {
     let reader = try CommandRunner.run([
