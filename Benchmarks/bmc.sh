@@ -13,6 +13,12 @@
 #    mutant beside it until it is out of time, or refuses (it lists the quorums: at most 100000).
 # 3. Heavier workloads (two writers, one or two readers) on Example 5.12's quorums, growing n,
 #    until a query runs out of the budget.
+# 4. The Section 6 update protocol (protocol: update): each update spec with explore (all
+#    properties) beside bmc (Lemmas 6.2 and 6.3) at K and K - 1, K being explore's shortest
+#    violation of those two invariants, or its BFS depth when they hold (explore restricted to
+#    them, as Tests/ProtocolSMTTests/UpdateCrossCheckTests measures); the specs bmc refuses
+#    (reader, step5 exactly: exit 2); and n = 5 with both faulty updates, a writer and forged
+#    messages at explore's BFS depth 20.
 #
 # Usage: Benchmarks/bmc.sh [TIMEOUT_SECONDS]   (default 60)
 set -euo pipefail
@@ -39,13 +45,14 @@ except Exception:
     print("timeout - - - - -")'; }
 
 bmc() { # spec depth -> verdict booleans integers assertions solve-seconds steps
-  { timeout $((budget + 10)) "$bin" bmc "$1" --depth "$2" --json --timeout "$budget" || true; } | bmc_fields
+  { timeout $((budget + 10)) "$bin" bmc "$1" --depth "$2" --json --timeout "$budget" 2>/dev/null || true; } | bmc_fields
 }
 
 echo "== Specs/protocols: explore and bmc side by side"
 printf '%-34s %-9s %9s %6s %8s | %5s %-26s %6s %5s %6s %8s\n' instance explore states depth seconds K "bmc verdict" bools ints asserts solve-s
 for spec in Specs/protocols/*.yaml Specs/protocols/bmc/*.yaml; do
   name=$(basename "$spec" .yaml)
+  case "$name" in update-*) continue ;; esac # section 4
   read -r ev states depth eseconds < <({ "$bin" explore "$spec" --json --timeout "$budget" || true; } | explore_fields)
   # Explore cannot finish the n = 20 instances in the budget: bmc at their run length.
   if [ "$ev" = unknown ]; then depth=$(sed -n 's/^quorums: {threshold: \([0-9]*\)}/\1/p' "$spec"); depth=$((2 * depth + 2)); fi
@@ -104,3 +111,33 @@ heavier() { # writers readers "n values"
 }
 heavier 2 1 "10 20 30 40 50 60 64"
 heavier 2 2 "5 10 15 20 25 30 35 40"
+
+echo
+echo "== Section 6 update protocol: explore (all properties) and bmc (Lemmas 6.2, 6.3) at K and K - 1"
+echo "   K: explore's shortest violation of Lemma 6.2/6.3, or its BFS depth when they hold"
+printf '%-40s %-9s %7s %6s %8s | %3s %-26s %6s %7s %8s\n' instance explore states depth seconds K "bmc verdict" bools asserts solve-s
+update_row() { # spec K
+  local spec="$1" k="$2" name ev states depth eseconds kk bv bools ints asserts solve steps
+  name=$(basename "$spec" .yaml)
+  read -r ev states depth eseconds < <({ "$bin" explore "$spec" --json --timeout "$budget" || true; } | explore_fields)
+  for kk in "$k" $((k - 1)); do
+    set +e; "$bin" bmc "$spec" --depth "$kk" --timeout "$budget" >/dev/null 2>&1; rc=$?; set -e
+    if [ "$rc" = 2 ]; then bv="refused (exit 2)"; bools=-; asserts=-; solve=-
+    else read -r bv bools ints asserts solve steps < <(bmc "$spec" "$kk"); fi
+    printf '%-40s %-9s %7s %6s %8s | %3s %-26s %6s %7s %8s\n' "$name" "$ev" "$states" "$depth" "$eseconds" "$kk" "$bv" "$bools" "$asserts" "$solve"
+    if [ "$bv" = "refused (exit 2)" ]; then break; fi
+  done
+}
+update_row Specs/protocols/update-n5-f1-q4.yaml 13
+update_row Specs/protocols/update-n5-f1-q4-writer.yaml 15
+update_row Specs/protocols/update-broken-n4-f1-q3.yaml 7
+update_row Specs/protocols/update-broken-m1-n5-f1-q3.yaml 10
+update_row Specs/protocols/update-broken-n4-f1-q2-forged.yaml 2
+update_row Specs/protocols/update-reading-step2-per-quorum.yaml 11
+update_row Specs/protocols/update-reading-step3-every-other-member.yaml 10
+update_row Specs/protocols/update-reading-step3-quorum-minus-b.yaml 10
+update_row Specs/protocols/update-n5-f1-q4-reader.yaml 16
+update_row Specs/protocols/update-reading-step5-exactly.yaml 10
+spec="$scratch/update-n5-all.yaml"
+printf 'protocol: update\nuniverse: 5\nfail-prone: {threshold: 1}\nquorums: {threshold: 4}\nfaulty-updates: 2\nwriter: on\nforged: on\n' >"$spec"
+update_row "$spec" 20

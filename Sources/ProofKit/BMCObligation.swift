@@ -11,10 +11,13 @@ import QuorumSMT
 /// `reads-per-reader` (default 1), `depth` (the step bound K). Verdicts: `holds` means only
 /// "no violation within K steps" (UNSAT), so the claim must state the bound; `violated` with a
 /// run Z3 found, decoded and replayed through the model; solver unknown or the budget is
-/// `unknown`.
+/// `unknown`. With `protocol: update`, the Section 6 update protocol (``UpdateBMCObligation``).
 public enum BMCObligation {
   /// Runs a bmc obligation.
   public static func run(_ o: Obligation, options: EngineOptions) throws -> Outcome {
+    if o.parameters["protocol"] != nil, try o.string("protocol") == "update" {
+      return try UpdateBMCObligation.run(o, options: options)
+    }
     try o.requireOnly([
       "n", "f", "q", "read-rule", "writers", "writes-per-writer", "readers", "reads-per-reader",
       "depth",

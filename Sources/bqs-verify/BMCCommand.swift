@@ -7,17 +7,23 @@ import Z3Kit
 
 /// `bqs-verify bmc SPEC --depth K`: every run of at most K steps of a read/write protocol
 /// instance as one SMT query (symbolic faulty servers, quorum choices, Byzantine answers and
-/// interleavings), checking Lemmas 4.2, 5.2, 5.3 and 5.11 within the bound.
+/// interleavings), checking Lemmas 4.2, 5.2, 5.3 and 5.11 within the bound; with
+/// `protocol: update`, of the Section 6 update protocol (Lemmas 6.2 and 6.3, ``UpdateBMC``).
 struct BMCCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bmc",
-    abstract: "Check every run of at most K steps of a read/write protocol instance with Z3.",
+    abstract:
+      "Check every run of at most K steps of a read/write or update protocol instance with Z3.",
     discussion: """
       The spec is the one explore reads. Steps are counted as explore counts them (one message \
       or client step each), so a violation explore finds after D steps is found here iff D <= K. \
       Exit 0 when no run of at most K steps violates a property (UNSAT: "no violation within K \
       steps", not "safe"), 1 when Z3 finds one (decoded, replayed through the explicit model and \
-      printed), 2 for bad input, 3 when the solver answers unknown or runs out of time.
+      printed), 2 for bad input, 3 when the solver answers unknown or runs out of time. With \
+      protocol: update (Section 6) bmc checks the invariants Lemma 6.2 (Integrity) and Lemma 6.3 \
+      (Agreement), faulty client and Byzantine servers included; it refuses (exit 2) reader: on \
+      (Lemma 6.1) and the step5 reading 'exactly', and does not check the eventual properties \
+      (Lemmas 6.5, 6.6: explore checks them on quiescent states).
       """)
 
   @Argument(help: ArgumentHelp("The protocol spec file (YAML or JSON).", valueName: "spec"))
@@ -35,6 +41,8 @@ struct BMCCommand: ParsableCommand {
   }
 
   func run() throws {
+    // `protocol: update` selects the Section 6 encoder (UpdateBMC, UpdateBMCReport).
+    if try UpdateSpecReader.protocolName(path: spec) == "update" { return try runUpdate() }
     let loaded = try ProtocolSpecReader.load(path: spec, listingQuorums: false)
     Z3Context.setGlobalMemoryLimit(megabytes: common.memoryLimit)
     let encoder: ReadWriteBMC

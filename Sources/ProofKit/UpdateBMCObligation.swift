@@ -1,0 +1,90 @@
+import ProtocolKit
+import ProtocolSMT
+import QuorumKit
+import QuorumSMT
+
+/// The `bmc` method with `protocol: update`: the Section 6 update protocol (Figure 3 under the
+/// write protocol of 6.1) on a threshold instance, every run of at most `depth` steps as one
+/// SMT query (``UpdateBMC``), checked against Lemma 6.2 (Integrity) and Lemma 6.3 (Agreement).
+///
+/// Parameters: `protocol: update`, `n`, `f`, `q`, `faulty-updates` (default 2), `writer`,
+/// `retries`, `forged` (default false / 0), the readings `step2`, `step3`, `step4` (defaults:
+/// the paper's; step 5 is always at-least), `property` (a name prefix such as `Lemma 6.3`;
+/// default both invariants), `depth` (the step bound K). A reader and the eventual properties
+/// are not encoded: such parameters are refused. Verdicts: `holds` means only "no violation
+/// within K steps" (UNSAT), so the claim must state the bound; `violated` with a run Z3 found,
+/// decoded and replayed through the model; solver unknown or the budget is `unknown`.
+public enum UpdateBMCObligation {
+  /// Runs an update-protocol bmc obligation.
+  public static func run(_ o: Obligation, options: EngineOptions) throws -> Outcome {
+    try o.requireOnly([
+      "protocol", "n", "f", "q", "faulty-updates", "writer", "retries", "forged", "step2",
+      "step3", "step4", "property", "depth",
+    ])
+    func reading<T: RawRepresentable & CaseIterable>(_ key: String, _ fallback: T) throws -> T
+    where T.RawValue == String {
+      guard o.parameters[key] != nil else { return fallback }
+      let v = try o.string(key)
+      guard let r = T(rawValue: v) else {
+        throw o.error(
+          "\(key) must be one of: \(T.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(v)')",
+          line: o.parameters[key]?.line)
+      }
+      return r
+    }
+    let d = UpdateReadings.paper
+    let readings = UpdateReadings(
+      step2: try reading("step2", d.step2), step3: try reading("step3", d.step3),
+      step4: try reading("step4", d.step4))
+    let depth = try o.int("depth")
+    guard depth >= 1 && depth <= 10_000 else {
+      throw o.error(
+        "depth must be between 1 and 10000 (got \(depth))", line: o.parameters["depth"]?.line)
+    }
+    let only = o.parameters["property"] == nil ? nil : [try o.string("property")]
+    let encoder: UpdateBMC
+    do {
+      let instance = try UpdateInstance.threshold(
+        n: try o.int("n"), f: try o.int("f"), q: try o.int("q"),
+        faultyUpdates: try o.int("faulty-updates", default: 2),
+        correctWriter: try o.bool("writer", default: false),
+        retries: try o.int("retries", default: 0), forged: try o.bool("forged", default: false),
+        readings: readings)
+      encoder = try UpdateBMC(instance, only: only)
+    } catch let e as InputError {
+      throw o.error(e.message, line: o.parameters["n"]?.line)
+    }
+    let remaining = options.remainingMilliseconds.map { Double($0) / 1000 }
+    let result = try BoundedModelChecker.check(
+      encoder, depth: depth,
+      options: BMCOptions(timeout: remaining, keepSMTLIB2: options.keepSMTLIB2, seed: options.seed))
+    let s = result.statistics
+    let size = "query: \(s.booleans) Boolean variables, \(s.assertions) assertions"
+    var queries: [ProofQuery] = []
+    let answer: String
+    switch result.verdict {
+    case .noViolation: answer = "unsat"
+    case .violated: answer = "sat"
+    case .unknown: answer = "unknown"
+    }
+    if let text = result.smtlib2 {
+      queries.append(
+        ProofQuery(
+          title: "a run of at most \(depth) steps violating Integrity or Agreement",
+          needed: "unsat", answer: answer, seconds: s.solveSeconds, smtlib2: text))
+    }
+    switch result.verdict {
+    case .noViolation:
+      return Outcome(
+        .holds, "no violation within \(depth) steps (UNSAT); readings: \(readings)",
+        details: [size], queries: queries)
+    case .violated(let c):
+      return Outcome(
+        .violated,
+        "\(c.property) violated after \(c.trace.steps.count) steps (found by Z3 within \(depth), replayed)",
+        details: [size], queries: queries)
+    case .unknown(let why):
+      return Outcome(.unknown, "\(why) (\(size))", queries: queries)
+    }
+  }
+}

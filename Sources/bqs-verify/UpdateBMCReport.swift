@@ -1,0 +1,161 @@
+import ArgumentParser
+import Foundation
+import ProtocolKit
+import ProtocolSMT
+import QuorumKit
+import Z3Kit
+
+extension BMCCommand {
+  /// `bmc` on a `protocol: update` spec: Lemmas 6.2 and 6.3 within the bound (``UpdateBMC``).
+  func runUpdate() throws {
+    let loaded = try UpdateSpecReader.load(path: spec)
+    Z3Context.setGlobalMemoryLimit(megabytes: common.memoryLimit)
+    let encoder: UpdateBMC
+    do {
+      encoder = try UpdateBMC(loaded.instance)
+    } catch let e as InputError {
+      throw InputError(e.message, file: spec, line: 1, column: 1)
+    }
+    let options = BMCOptions(timeout: common.timeout, keepSMTLIB2: common.emitSMT2 != nil)
+    let result = try BoundedModelChecker.check(encoder, depth: depth, options: options)
+    if let path = common.emitSMT2, let text = result.smtlib2 {
+      do {
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+      } catch {
+        throw InputError(
+          "cannot write the SMT-LIB2 file: \(error.localizedDescription)", file: path)
+      }
+    }
+    let report = UpdateBMCReport(spec: spec, model: encoder.system, result: result)
+    print(common.json ? report.json() : report.text())
+    switch result.verdict {
+    case .noViolation: return
+    case .violated: throw ExitCode(ExitStatus.violated)
+    case .unknown: throw ExitCode(ExitStatus.unknown)
+    }
+  }
+}
+
+/// The printed forms of one bounded check of the update protocol: text and JSON, with the
+/// numbered-step trace explore prints.
+struct UpdateBMCReport {
+  let spec: String
+  let model: UpdateModel
+  let result: BMCResult<UpdateModel>
+
+  func short(_ name: String) -> String { name.split(separator: ":").first.map(String.init) ?? name }
+
+  var lemmas: String { model.properties.map { short($0.name) }.joined(separator: " or ") }
+
+  var verdictLine: String {
+    let k = result.statistics.depth
+    switch result.verdict {
+    case .noViolation:
+      return
+        "no violation within \(k) steps: the query is unsatisfiable, so no run of at most \(k) steps violates \(lemmas) (longer runs are not covered)"
+    case .violated(let cex):
+      return
+        "violated: \(cex.property) within \(k) steps: a run of \(cex.trace.steps.count) steps, found by Z3 and replayed through the model"
+    case .unknown(let reason):
+      return "unknown: \(reason) at depth \(k); nothing is claimed about runs of at most \(k) steps"
+    }
+  }
+
+  var instanceLine: String {
+    let i = model.instance
+    let b: String
+    switch i.failProne.kind {
+    case .threshold(let f): b = "all \(f)-subsets"
+    default: b = "\(model.faultySets.count) sets"
+    }
+    let q = i.quorumThreshold.map { "all \($0)-subsets" } ?? "\(i.quorums.count) quorums"
+    let updates = ["⟨a, t1⟩", "⟨b, t1⟩", "⟨c, t2⟩"].prefix(i.faultyUpdates).joined(separator: ", ")
+    var clients = "faulty client sends \(i.faultyUpdates == 0 ? "nothing" : updates)"
+    if i.correctWriter {
+      clients +=
+        ", correct writer writes ⟨w, tw⟩ (\(i.retries) retr\(i.retries == 1 ? "y" : "ies"))"
+    }
+    if i.forged { clients += ", Byzantine servers forge ⟨x, tw⟩" }
+    return
+      "instance: update protocol (Figure 3), n = \(i.universe.count), B = \(b), quorums = \(q); \(clients)"
+  }
+
+  var scopeLine: String {
+    "checked: the invariants \(lemmas) in every state of the run; not checked by bmc: the eventual properties Lemma 6.5 (Propagation) and Lemma 6.6 (Validity) (explore checks them on quiescent states)"
+  }
+
+  var queryLine: String {
+    let s = result.statistics
+    return "query: depth \(s.depth), \(s.booleans) Boolean variables, "
+      + "\(s.assertions) assertions; "
+      + String(
+        format: "built in %.3f s, solved in %.3f s, replayed in %.3f s", s.encodeSeconds,
+        s.solveSeconds, s.replaySeconds)
+  }
+
+  func text() -> String {
+    var lines = [
+      verdictLine, instanceLine, "readings: \(model.instance.readings)", scopeLine,
+    ]
+    if case .violated(let cex) = result.verdict {
+      lines.append(
+        "Byzantine servers: \(model.instance.universe.describe(model.faulty(cex.trace.initial)))")
+      lines.append("run (found by Z3, replayed through the model):")
+      for (k, step) in cex.trace.describe(in: model).enumerated() {
+        lines.append("  \(k + 1). \(step)")
+      }
+      lines.append("  => \(model.explainViolation(cex.property, in: cex.trace.final))")
+    }
+    lines.append(queryLine)
+    return lines.joined(separator: "\n")
+  }
+
+  func json() -> String {
+    let s = result.statistics
+    let r = model.instance.readings
+    var object: [String: Any] = [
+      "spec": spec,
+      "protocol": "update",
+      "depth": s.depth,
+      "n": model.instance.universe.count,
+      "readings": [
+        "step2": r.step2.rawValue, "step3": r.step3.rawValue, "step4": r.step4.rawValue,
+        "step5": r.step5.rawValue, "propagation": r.propagation.rawValue,
+      ],
+      "properties": model.properties.map(\.name),
+      "not_checked": [UpdateModel.propagation, UpdateModel.validity],
+      "query": [
+        "booleans": s.booleans, "integers": s.integers, "assertions": s.assertions,
+        "encode_seconds": s.encodeSeconds, "solve_seconds": s.solveSeconds,
+        "replay_seconds": s.replaySeconds,
+      ] as [String: Any],
+    ]
+    switch result.verdict {
+    case .noViolation:
+      object["verdict"] = "no-violation-within-depth"
+    case .violated(let cex):
+      object["verdict"] = "violated"
+      object["property"] = cex.property
+      object["faulty"] = model.faulty(cex.trace.initial).members
+      var previous = cex.trace.initial
+      var steps: [[String: Any]] = []
+      for (k, step) in cex.trace.steps.enumerated() {
+        let m = model.message(step.action, from: previous)
+        steps.append([
+          "step": k + 1, "description": model.describe(step.action, from: previous, to: step.state),
+          "from": m.from, "to": m.to, "message": m.label,
+        ])
+        previous = step.state
+      }
+      object["trace"] = steps
+    case .unknown(let reason):
+      object["verdict"] = "unknown"
+      object["reason"] = reason
+    }
+    let data =
+      (try? JSONSerialization.data(
+        withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]))
+      ?? Data()
+    return String(decoding: data, as: UTF8.self)
+  }
+}

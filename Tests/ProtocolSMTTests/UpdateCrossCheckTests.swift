@@ -1,0 +1,159 @@
+import ProtocolKit
+import QuorumKit
+import XCTest
+
+@testable import ProtocolSMT
+
+/// bmc against explore on the Section 6 update protocol: on every instance where both run,
+/// they agree on whether a run of at most K steps violates Lemma 6.2 (Integrity) or Lemma 6.3
+/// (Agreement). Explore (restricted to those two invariants) gives the shortest violating depth
+/// D, or safe with the BFS depth; bmc must find a replayed run at depth D and none at D - 1, and
+/// none at min(BFS depth, cap) on a safe instance.
+final class UpdateCrossCheckTests: XCTestCase {
+  struct Tally {
+    var instances = 0
+    var queries = 0
+    var violated = 0
+    var safe = 0
+    var skipped = 0
+  }
+
+  static let invariants = ["Lemma 6.2", "Lemma 6.3"]
+
+  func crossCheck(
+    _ instance: UpdateInstance, _ label: String, tally: inout Tally, maxStates: Int,
+    safeCap: Int = 10
+  ) throws {
+    let model = try UpdateModel(instance, only: Self.invariants)
+    let explored = try model.explore(limits: SearchLimits(maxStates: maxStates))
+    let bmc = try UpdateBMC(instance, only: Self.invariants)
+    func run(_ k: Int) throws -> BMCVerdict<UpdateModel> {
+      tally.queries += 1
+      return try BoundedModelChecker.check(bmc, depth: k).verdict
+    }
+    switch explored.verdict {
+    case .unknown:
+      tally.skipped += 1
+      return
+    case .safe:
+      tally.safe += 1
+      let k = max(1, min(explored.statistics.depth, safeCap))
+      let verdict = try run(k)
+      guard case .noViolation = verdict else {
+        return XCTFail("\(label): explore safe, bmc within \(k) steps: \(verdict)")
+      }
+    case .violated(let cex):
+      tally.violated += 1
+      let d = cex.trace.steps.count
+      let found = try run(d)
+      guard case .violated(let witness) = found else {
+        return XCTFail("\(label): explore violates at \(d), bmc at depth \(d) says \(found)")
+      }
+      XCTAssertEqual(witness.trace.steps.count, d, label)
+      XCTAssertTrue(witness.trace.replays(in: model), label)
+      if d > 1 {
+        let below = try run(d - 1)
+        guard case .noViolation = below else {
+          return XCTFail(
+            "\(label): explore's shortest violation has \(d) steps, bmc within \(d - 1): \(below)")
+        }
+      }
+    }
+    tally.instances += 1
+  }
+
+  /// The update instances of Specs/protocols that bmc covers (no reader, step 5 at-least):
+  /// the three readings that break Agreement at their shortest depth and one step less, the
+  /// broken n = 5, q = 3 instance likewise, the safe ones at the BFS depth (capped at 13).
+  func testSpecsInstances() throws {
+    var tally = Tally()
+    let d = UpdateReadings.paper
+    let specs: [(String, UpdateInstance)] = [
+      ("update-n5-f1-q4", try .threshold(n: 5, f: 1, q: 4, faultyUpdates: 2)),
+      (
+        "update-n5-f1-q4-writer",
+        try .threshold(n: 5, f: 1, q: 4, faultyUpdates: 1, correctWriter: true, forged: true)
+      ),
+      ("update-broken-n4-f1-q3", try .threshold(n: 4, f: 1, q: 3, faultyUpdates: 1)),
+      ("update-broken-m1-n5-f1-q3", try .threshold(n: 5, f: 1, q: 3, faultyUpdates: 2)),
+      (
+        "update-reading-step2-per-quorum",
+        try .threshold(
+          n: 5, f: 1, q: 4, faultyUpdates: 2,
+          readings: UpdateReadings(step2: .perQuorum, step3: d.step3))
+      ),
+      (
+        "update-reading-step3-every-other-member",
+        try .threshold(
+          n: 5, f: 1, q: 4, faultyUpdates: 2, readings: UpdateReadings(step3: .everyOtherMember))
+      ),
+      (
+        "update-reading-step3-quorum-minus-b",
+        try .threshold(
+          n: 5, f: 1, q: 4, faultyUpdates: 2, readings: UpdateReadings(step3: .quorumMinusB))
+      ),
+    ]
+    for (name, instance) in specs {
+      try crossCheck(instance, name, tally: &tally, maxStates: 1_000_000, safeCap: 13)
+    }
+    XCTAssertEqual(tally.instances, 7)
+    XCTAssertEqual(tally.violated, 4)
+    XCTAssertEqual(tally.safe, 3)
+  }
+
+  /// Random small configurations (fixed seed): n = 3 or 4; threshold, explicit and nested B;
+  /// threshold and listed quorums; 0-3 faulty updates, a correct writer with or without a retry
+  /// and forged messages; every supported reading of steps 2-4. Explore stops at 20 000 states
+  /// (such instances are skipped) so that the test stays quick in debug builds.
+  func testRandomConfigurations() throws {
+    var rng = SplitMix64(seed: 0x6_0B3C)
+    var tally = Tally()
+    let count = 60
+    for index in 0..<count {
+      let n = Int.random(in: 3...4, using: &rng)
+      let universe = Universe(count: n)
+      let failProne: FailProneSystem
+      switch Int.random(in: 0..<4, using: &rng) {
+      case 0, 1:
+        failProne = try .threshold(universe: universe, f: Int.random(in: 0...1, using: &rng))
+      case 2: failProne = RandomFailProne.explicit(n: n, using: &rng)
+      default: failProne = RandomFailProne.nested(n: n, using: &rng)
+      }
+      let quorums: [ServerSet]
+      var threshold: Int? = nil
+      if Bool.random(using: &rng) {
+        let q = Int.random(in: 2...n, using: &rng)
+        quorums = Array(KSubsets(n: n, k: q))
+        threshold = q
+      } else {
+        var list: [ServerSet] = []
+        for _ in 0..<Int.random(in: 1...3, using: &rng) {
+          var s = ServerSet()
+          for i in 0..<n where Int.random(in: 0..<3, using: &rng) != 0 { s.insert(i) }
+          if s.isEmpty { s.insert(Int.random(in: 0..<n, using: &rng)) }
+          list.append(s)
+        }
+        quorums = list
+      }
+      let writer = Bool.random(using: &rng)
+      let faultyUpdates = Int.random(in: (writer ? 0 : 1)...(writer ? 2 : 3), using: &rng)
+      let readings = UpdateReadings(
+        step2: UpdateReadings.Step2.allCases.randomElement(using: &rng)!,
+        step3: UpdateReadings.Step3.allCases.randomElement(using: &rng)!,
+        step4: UpdateReadings.Step4.allCases.randomElement(using: &rng)!)
+      let instance = try UpdateInstance(
+        universe: universe, failProne: failProne, quorums: quorums, quorumThreshold: threshold,
+        faultyUpdates: faultyUpdates, correctWriter: writer,
+        retries: writer && Bool.random(using: &rng) ? 1 : 0,
+        forged: writer && Bool.random(using: &rng), readings: readings)
+      try crossCheck(
+        instance, "random #\(index) \(instance)", tally: &tally, maxStates: 20_000, safeCap: 9)
+    }
+    print(
+      "update cross-check: \(tally.instances) random instances (\(tally.violated) violated, \(tally.safe) safe, \(tally.skipped) skipped), \(tally.queries) bmc queries"
+    )
+    XCTAssertGreaterThanOrEqual(tally.instances, count * 3 / 4)
+    XCTAssertGreaterThan(tally.violated, 5)
+    XCTAssertGreaterThan(tally.safe, 5)
+  }
+}
