@@ -486,7 +486,7 @@ final class UpdateEncoding {
         let br = choice(
           "byzready_\(name)_\(j)",
           c.and([
-            act, correct, c.not(g.stopped), finNE, q[j], c.not(s.fr[p][j]),
+            act, correct, c.not(g.stopped), finNE, c.not(s.fr[p][j]),
             c.or([useful4, useful5]),
           ])
         ) { _ in .byzantineReady(slot: k, server: j) }
@@ -496,7 +496,7 @@ final class UpdateEncoding {
         let dv = choice(
           "deliver_\(name)_\(j)",
           c.and([act, correct, c.not(s.dlv[p][j]), c.not(eagerBefore), step5(mine, p)])
-        ) { _ in .deliver(slot: k, server: j, help: 0) }
+        ) { _ in .deliver(slot: k, server: j) }
         dlvA[p][j] = c.or([s.dlv[p][j], dv])
       }
     }

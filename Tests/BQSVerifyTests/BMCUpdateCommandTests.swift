@@ -20,8 +20,8 @@ final class BMCUpdateCommandTests: XCTestCase {
       Byzantine servers: {0}
       run (found by Z3, replayed through the model):
         1. writer queries quorum {0, 1}, picks tw (timestamps now t0 < tw) and performs Init(Q_W1 = {0, 1}, w, tw): sends ⟨update, Q_W1, w, tw⟩ to each member (step 1)
-        2. Byzantine members {0} of Q_X send ⟨ready, Q_X = {0, 1}, x, tw⟩ to server 1; then {1} execute Deliver(x, tw) on Q_X (step 5)
-        => correct servers {1} delivered ⟨x, tw⟩, which the writer never initiated — WRONG: expected only ⟨w, tw⟩
+        2. Byzantine members {0} of Q_X send ⟨ready, Q_X = {0, 1}, x, tw⟩ to server 3; then {3} execute Deliver(x, tw) on Q_X (step 5)
+        => correct servers {3} delivered ⟨x, tw⟩, which the writer never initiated — WRONG: expected only ⟨w, tw⟩
       query: depth 2, 247 Boolean variables, 247 assertions; built in T s, solved in T s, replayed in T s
 
       """)
