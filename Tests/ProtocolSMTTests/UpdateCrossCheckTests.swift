@@ -108,7 +108,7 @@ final class UpdateCrossCheckTests: XCTestCase {
   func testRandomConfigurations() throws {
     var rng = SplitMix64(seed: 0x6_0B3C)
     var tally = Tally()
-    let count = 60
+    let count = 240
     for index in 0..<count {
       let n = Int.random(in: 3...4, using: &rng)
       let universe = Universe(count: n)
