@@ -101,6 +101,22 @@ final class UpdateCrossCheckTests: XCTestCase {
     XCTAssertEqual(tally.safe, 3)
   }
 
+  /// A corner of step 5: the writer's quorum {0} lies inside B, so Q \ B is empty and every
+  /// correct server, all of them outside Q, delivers the forged ⟨x, tw⟩ with no ready at all,
+  /// in the step of Init (Integrity, one step). Both engines must find it at depth 1.
+  func testQuorumInsideAFailProneSet() throws {
+    let universe = Universe(count: 3)
+    let instance = try UpdateInstance(
+      universe: universe,
+      failProne: try .explicit(universe: universe, sets: [ServerSet([0])]),
+      quorums: [ServerSet([0]), ServerSet([0, 1, 2])], quorumThreshold: nil, faultyUpdates: 0,
+      correctWriter: true, retries: 0, forged: true, readings: UpdateReadings())
+    var tally = Tally()
+    try crossCheck(instance, "quorum {0} = B", tally: &tally, maxStates: 100_000)
+    XCTAssertEqual(tally.violated, 1)
+    XCTAssertEqual(tally.instances, 1)
+  }
+
   /// Random small configurations (fixed seed): n = 3 or 4; threshold, explicit and nested B;
   /// threshold and listed quorums; 0-3 faulty updates, a correct writer with or without a retry
   /// and forged messages; every supported reading of steps 2-4. Explore stops at 20 000 states
