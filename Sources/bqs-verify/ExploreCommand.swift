@@ -88,7 +88,8 @@ struct ExploreCommand: ParsableCommand {
           maxStates: maxStates, timeout: timeout, memoryLimitBytes: memoryLimit << 20),
         progress: progress)
     }
-    let loaded = try ProtocolSpecReader.load(path: spec)
+    // Threshold quorums are decided by their size; listing them would cap n needlessly.
+    let loaded = try ProtocolSpecReader.load(path: spec, listingQuorums: false)
     let model = try ReadWriteModel(loaded.instance)
     let symmetry = loaded.symmetry && !noSymmetry
     let limits = SearchLimits(

@@ -83,6 +83,27 @@ final class ExploreCommandTests: XCTestCase {
     XCTAssertTrue(chart.contains("update ⟨v1, t1⟩"), chart)
   }
 
+  /// Threshold quorums are never listed: n = 30 with quorums of 25 (C(30, 25) = 142,506 sets,
+  /// over the reader's listing limit of 100,000) reads and runs, here up to a state cap
+  /// (unknown, exit 3).
+  func testThresholdQuorumsAreNotListed() throws {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "explore-unlisted-\(getpid()).yaml")
+    defer { try? FileManager.default.removeItem(at: file) }
+    try """
+    universe: 30
+    fail-prone: {threshold: 3}
+    quorums: {threshold: 25}
+    read-rule: opaque
+    writers: 1
+    readers: 1
+    """.write(to: file, atomically: true, encoding: .utf8)
+    let r = try CommandRunner.run(["explore", file.path, "--max-states", "1000"])
+    XCTAssertEqual(r.status, 3, r.stdout + r.stderr)
+    XCTAssertTrue(r.stdout.hasPrefix("unknown: --max-states 1000 reached"), r.stdout)
+    XCTAssertTrue(r.stdout.contains("quorums = all 25-subsets"), r.stdout)
+  }
+
   func testExplicitSetsAndNamesAreReducedByInterchangeableServers() throws {
     let file = FileManager.default.temporaryDirectory.appendingPathComponent(
       "explore-explicit-\(getpid()).yaml")
