@@ -33,7 +33,8 @@ enum ProtocolSpecReader {
   }
 
   static let keys = [
-    "protocol", "universe", "fail-prone", "quorums", "read-rule", "writers", "writes-per-writer", "readers",
+    "protocol", "universe", "fail-prone", "quorums", "read-rule", "writers", "writes-per-writer",
+    "readers",
     "reads-per-reader", "symmetry",
   ]
 

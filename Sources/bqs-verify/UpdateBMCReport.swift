@@ -137,25 +137,11 @@ struct UpdateBMCReport {
       object["verdict"] = "violated"
       object["property"] = cex.property
       object["faulty"] = model.faulty(cex.trace.initial).members
-      var previous = cex.trace.initial
-      var steps: [[String: Any]] = []
-      for (k, step) in cex.trace.steps.enumerated() {
-        let m = model.message(step.action, from: previous)
-        steps.append([
-          "step": k + 1, "description": model.describe(step.action, from: previous, to: step.state),
-          "from": m.from, "to": m.to, "message": m.label,
-        ])
-        previous = step.state
-      }
-      object["trace"] = steps
+      object["trace"] = TraceRendering.steps(model, cex.trace)
     case .unknown(let reason):
       object["verdict"] = "unknown"
       object["reason"] = reason
     }
-    let data =
-      (try? JSONSerialization.data(
-        withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]))
-      ?? Data()
-    return String(decoding: data, as: UTF8.self)
+    return TraceRendering.json(object)
   }
 }

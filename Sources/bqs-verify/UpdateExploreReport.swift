@@ -123,83 +123,24 @@ struct UpdateExploreReport {
       object["verdict"] = "violated"
       object["property"] = cex.property
       object["faulty"] = model.faulty(cex.trace.initial).members
-      var previous = cex.trace.initial
-      var steps: [[String: Any]] = []
-      for (k, step) in cex.trace.steps.enumerated() {
-        let m = model.message(step.action, from: previous)
-        steps.append([
-          "step": k + 1, "description": model.describe(step.action, from: previous, to: step.state),
-          "from": m.from, "to": m.to, "message": m.label,
-        ])
-        previous = step.state
-      }
-      object["trace"] = steps
+      object["trace"] = TraceRendering.steps(model, cex.trace)
       object["explanation"] = model.explainViolation(cex.property, in: cex.trace.final)
     case .unknown(let reason):
       object["verdict"] = "unknown"
       object["reason"] = reason
     }
-    let data =
-      (try? JSONSerialization.data(
-        withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]))
-      ?? Data()
-    return String(decoding: data, as: UTF8.self)
+    return TraceRendering.json(object)
   }
 
   /// The counterexample as a message sequence chart (an empty chart when there is none).
   func dot() -> String {
-    var out = [
-      "digraph msc {", "  rankdir=TB; splines=false; nodesep=0.6;",
-      "  node [shape=none, fontname=\"Helvetica\"];",
-      "  edge [fontname=\"Helvetica\", fontsize=10];",
-    ]
-    let people = model.participants
-    func id(_ p: Int, _ row: Int) -> String { "p\(p)_\(row)" }
     guard case .violated(let cex) = result.verdict else {
-      out.append("  label=\"\(verdictLine.replacingOccurrences(of: "\"", with: "'"))\";")
-      out.append("}")
-      return out.joined(separator: "\n") + "\n"
+      return TraceRendering.chart(model, trace: nil, label: verdictLine)
     }
-    let rows = cex.trace.steps.count + 1
-    let faulty = model.faulty(cex.trace.initial)
-    let faultyNames = Set(faulty.members.map(model.server))
-    for (p, name) in people.enumerated() {
-      if faultyNames.contains(name) || name == "faulty client" {
-        out.append(
-          "  \(id(p, 0)) [label=\"\(name)\\n(faulty)\", shape=box, style=filled, fillcolor=mistyrose];"
-        )
-      } else {
-        out.append("  \(id(p, 0)) [label=\"\(name)\", shape=box];")
-      }
-      for row in 1...rows { out.append("  \(id(p, row)) [label=\"\", shape=point, width=0.01];") }
-      let chain = (0...rows).map { id(p, $0) }.joined(separator: " -> ")
-      out.append("  \(chain) [arrowhead=none, style=dashed];")
-    }
-    out.append(
-      "  " + (0..<people.count).map { id($0, 0) }.joined(separator: " -> ") + " [style=invis];")
-    for row in 0...rows {
-      out.append(
-        "  { rank=same; " + (0..<people.count).map { id($0, row) }.joined(separator: "; ") + "; }")
-    }
-    var previous = cex.trace.initial
-    for (k, step) in cex.trace.steps.enumerated() {
-      let m = model.message(step.action, from: previous)
-      let a = people.firstIndex(of: m.from) ?? 0
-      let b = people.firstIndex(of: m.to) ?? 0
-      let label = "\(k + 1). \(m.label)".replacingOccurrences(of: "\"", with: "'")
-      if a == b {
-        out.append(
-          "  \(id(a, k + 1)) [shape=box, width=0, height=0, label=\"\(label)\", fontsize=10];")
-      } else {
-        out.append("  \(id(a, k + 1)) -> \(id(b, k + 1)) [label=\"\(label)\", constraint=false];")
-      }
-      previous = step.state
-    }
-    out.append(
-      "  label=\"\(cex.property.replacingOccurrences(of: "\"", with: "'")) — Byzantine: \(model.instance.universe.describe(faulty))\"; labelloc=t;"
-    )
-    out.append("}")
-    return out.joined(separator: "\n") + "\n"
+    let byzantine = model.instance.universe.describe(model.faulty(cex.trace.initial))
+    return TraceRendering.chart(
+      model, trace: cex.trace, label: "\(cex.property) — Byzantine: \(byzantine)",
+      faulty: ["faulty client"])
   }
 }
 
