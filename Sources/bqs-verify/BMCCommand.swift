@@ -51,6 +51,14 @@ struct BMCCommand: ParsableCommand {
     } catch let e as InputError {
       throw InputError(e.message, file: spec, line: 1, column: 1)
     }
+    try check(encoder) { BMCReport(spec: spec, model: encoder.system, result: $0) }
+  }
+
+  /// Asks Z3 for a run of `encoder` within `--depth`, writes `--emit-smt2`, prints the report
+  /// `render` makes of the result, and maps the verdict to the exit code.
+  func check<E: BoundedRunEncoder, R: BMCPrintable>(
+    _ encoder: E, render: (BMCResult<E.System>) -> R
+  ) throws {
     let options = BMCOptions(timeout: common.timeout, keepSMTLIB2: common.emitSMT2 != nil)
     let result = try BoundedModelChecker.check(encoder, depth: depth, options: options)
     if let path = common.emitSMT2, let text = result.smtlib2 {
@@ -61,7 +69,7 @@ struct BMCCommand: ParsableCommand {
           "cannot write the SMT-LIB2 file: \(error.localizedDescription)", file: path)
       }
     }
-    let report = BMCReport(spec: spec, model: encoder.system, result: result)
+    let report = render(result)
     print(common.json ? report.json() : report.text())
     switch result.verdict {
     case .noViolation: return
@@ -71,8 +79,14 @@ struct BMCCommand: ParsableCommand {
   }
 }
 
+/// A report `bmc` prints: human text or stable JSON.
+protocol BMCPrintable {
+  func text() -> String
+  func json() -> String
+}
+
 /// The printed forms of one bounded check: text and JSON.
-struct BMCReport {
+struct BMCReport: BMCPrintable {
   let spec: String
   let model: ReadWriteModel
   let result: BMCResult<ReadWriteModel>

@@ -16,29 +16,13 @@ extension BMCCommand {
     } catch let e as InputError {
       throw InputError(e.message, file: spec, line: 1, column: 1)
     }
-    let options = BMCOptions(timeout: common.timeout, keepSMTLIB2: common.emitSMT2 != nil)
-    let result = try BoundedModelChecker.check(encoder, depth: depth, options: options)
-    if let path = common.emitSMT2, let text = result.smtlib2 {
-      do {
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-      } catch {
-        throw InputError(
-          "cannot write the SMT-LIB2 file: \(error.localizedDescription)", file: path)
-      }
-    }
-    let report = UpdateBMCReport(spec: spec, model: encoder.system, result: result)
-    print(common.json ? report.json() : report.text())
-    switch result.verdict {
-    case .noViolation: return
-    case .violated: throw ExitCode(ExitStatus.violated)
-    case .unknown: throw ExitCode(ExitStatus.unknown)
-    }
+    try check(encoder) { UpdateBMCReport(spec: spec, model: encoder.system, result: $0) }
   }
 }
 
 /// The printed forms of one bounded check of the update protocol: text and JSON, with the
 /// numbered-step trace explore prints.
-struct UpdateBMCReport {
+struct UpdateBMCReport: BMCPrintable {
   let spec: String
   let model: UpdateModel
   let result: BMCResult<UpdateModel>
@@ -61,24 +45,7 @@ struct UpdateBMCReport {
     }
   }
 
-  var instanceLine: String {
-    let i = model.instance
-    let b: String
-    switch i.failProne.kind {
-    case .threshold(let f): b = "all \(f)-subsets"
-    default: b = "\(model.faultySets.count) sets"
-    }
-    let q = i.quorumThreshold.map { "all \($0)-subsets" } ?? "\(i.quorums.count) quorums"
-    let updates = ["⟨a, t1⟩", "⟨b, t1⟩", "⟨c, t2⟩"].prefix(i.faultyUpdates).joined(separator: ", ")
-    var clients = "faulty client sends \(i.faultyUpdates == 0 ? "nothing" : updates)"
-    if i.correctWriter {
-      clients +=
-        ", correct writer writes ⟨w, tw⟩ (\(i.retries) retr\(i.retries == 1 ? "y" : "ies"))"
-    }
-    if i.forged { clients += ", Byzantine servers forge ⟨x, tw⟩" }
-    return
-      "instance: update protocol (Figure 3), n = \(i.universe.count), B = \(b), quorums = \(q); \(clients)"
-  }
+  var instanceLine: String { model.instanceLine }
 
   var scopeLine: String {
     "checked: the invariants \(lemmas) in every state of the run; not checked by bmc: the eventual properties Lemma 6.5 (Propagation) and Lemma 6.6 (Validity) (explore checks them on quiescent states)"

@@ -3,21 +3,14 @@ import Foundation
 import ProtocolKit
 import QuorumKit
 
-/// The printed forms of one exploration of the Section 6 update protocol: text, JSON, DOT.
-struct UpdateExploreReport {
-  let spec: String
-  let model: UpdateModel
-  let symmetryRequested: Bool
-  let result: SearchResult<UpdateModel>
-
-  var symmetryApplied: Bool { symmetryRequested && model.instance.isFullySymmetric }
-
+extension UpdateModel {
+  /// One line naming the instance: n, B, the quorums and what each client does.
   var instanceLine: String {
-    let i = model.instance
+    let i = instance
     let b: String
     switch i.failProne.kind {
     case .threshold(let f): b = "all \(f)-subsets"
-    default: b = "\(model.faultySets.count) sets"
+    default: b = "\(faultySets.count) sets"
     }
     let q = i.quorumThreshold.map { "all \($0)-subsets" } ?? "\(i.quorums.count) quorums"
     let updates = ["⟨a, t1⟩", "⟨b, t1⟩", "⟨c, t2⟩"].prefix(i.faultyUpdates).joined(separator: ", ")
@@ -31,6 +24,18 @@ struct UpdateExploreReport {
     return
       "instance: update protocol (Figure 3), n = \(i.universe.count), B = \(b), quorums = \(q); \(clients)"
   }
+}
+
+/// The printed forms of one exploration of the Section 6 update protocol: text, JSON, DOT.
+struct UpdateExploreReport {
+  let spec: String
+  let model: UpdateModel
+  let symmetryRequested: Bool
+  let result: SearchResult<UpdateModel>
+
+  var symmetryApplied: Bool { symmetryRequested && model.instance.isFullySymmetric }
+
+  var instanceLine: String { model.instanceLine }
 
   var readingsLine: String { "readings: \(model.instance.readings)" }
 
