@@ -134,10 +134,7 @@ struct ExploreReport {
     case .safe:
       object["verdict"] = "safe"
     case .violated(let cex):
-      object["verdict"] = "violated"
-      object["property"] = cex.property
-      object["faulty"] = model.faulty(cex.trace.initial).members
-      object["trace"] = TraceRendering.steps(model, cex.trace)
+      object.merge(TraceRendering.violation(model, cex)) { $1 }
     case .unknown(let reason):
       object["verdict"] = "unknown"
       object["reason"] = reason

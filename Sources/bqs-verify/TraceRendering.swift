@@ -20,6 +20,16 @@ enum TraceRendering {
     return steps
   }
 
+  /// The JSON fields of a violation: verdict, property, faulty servers and the numbered trace.
+  static func violation<M: MessageChartModel>(_ model: M, _ cex: Counterexample<M>) -> [String:
+    Any]
+  {
+    [
+      "verdict": "violated", "property": cex.property,
+      "faulty": model.faulty(cex.trace.initial).members, "trace": steps(model, cex.trace),
+    ]
+  }
+
   /// `object` as pretty-printed JSON with sorted keys (stable for scripts and tests).
   static func json(_ object: [String: Any]) -> String {
     let data =

@@ -101,10 +101,7 @@ struct UpdateBMCReport: BMCPrintable {
     case .noViolation:
       object["verdict"] = "no-violation-within-depth"
     case .violated(let cex):
-      object["verdict"] = "violated"
-      object["property"] = cex.property
-      object["faulty"] = model.faulty(cex.trace.initial).members
-      object["trace"] = TraceRendering.steps(model, cex.trace)
+      object.merge(TraceRendering.violation(model, cex)) { $1 }
     case .unknown(let reason):
       object["verdict"] = "unknown"
       object["reason"] = reason

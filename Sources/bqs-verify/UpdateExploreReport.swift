@@ -125,10 +125,7 @@ struct UpdateExploreReport {
     case .safe:
       object["verdict"] = "safe"
     case .violated(let cex):
-      object["verdict"] = "violated"
-      object["property"] = cex.property
-      object["faulty"] = model.faulty(cex.trace.initial).members
-      object["trace"] = TraceRendering.steps(model, cex.trace)
+      object.merge(TraceRendering.violation(model, cex)) { $1 }
       object["explanation"] = model.explainViolation(cex.property, in: cex.trace.final)
     case .unknown(let reason):
       object["verdict"] = "unknown"
