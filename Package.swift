@@ -42,7 +42,9 @@ let package = Package(
     ),
     // Protocol models (the read/write protocols of Sections 3-5, later Section 6) and the
     // explicit-state BFS checker; pure Swift.
-    .target(name: "ProtocolKit", dependencies: ["QuorumKit"]),
+    .target(name: "ProtocolKit", dependencies: ["QuorumKit", "CPrefetch"]),
+    // A cache prefetch hint for the checker's hash table (header-only C; changes no result).
+    .target(name: "CPrefetch"),
     // Bounded protocol runs as SMT (bmc): symbolic runs of up to K steps, decoded and replayed
     // through the ProtocolKit models.
     .target(name: "ProtocolSMT", dependencies: ["ProtocolKit", "QuorumKit", "Z3Kit"]),

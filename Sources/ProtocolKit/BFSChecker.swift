@@ -1,3 +1,5 @@
+import CPrefetch
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -188,30 +190,118 @@ private func threadCPUTime() -> Double {
   return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
 
+/// Zero-filled memory from the operating system for the checker's large arrays, with
+/// transparent huge pages requested where the system offers them (`madvise`): the hash table
+/// and the state store are probed at random, and huge pages cut the address-translation misses
+/// of those probes. Freed with ``release()``.
+private struct PageMemory {
+  let base: UnsafeMutableRawPointer
+  let bytes: Int
+
+  /// `bytes` of zeroed memory (traps only if the system refuses, as `allocate` would).
+  init(bytes: Int) {
+    let size = max(bytes, 1)
+    #if os(Linux)
+      let p = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+      if let p, p != MAP_FAILED {
+        if size >= 4 << 20 { _ = madvise(p, size, 14) }  // MADV_HUGEPAGE
+        self.base = p
+        self.bytes = size
+        return
+      }
+    #endif
+    let heap = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
+    heap.initializeMemory(as: UInt8.self, repeating: 0, count: size)
+    self.base = heap
+    self.bytes = -size
+  }
+
+  func release() {
+    #if os(Linux)
+      if bytes > 0 {
+        munmap(base, bytes)
+        return
+      }
+    #endif
+    base.deallocate()
+  }
+}
+
 /// A growable buffer of words that frees itself.
 private final class WordStore {
-  var base: UnsafeMutablePointer<UInt64>
-  var capacity: Int
+  private var memory: PageMemory
+  private(set) var base: UnsafeMutablePointer<UInt64>
+  private(set) var capacity: Int
   var used = 0
 
   init(capacity: Int) {
     self.capacity = capacity
-    self.base = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
+    self.memory = PageMemory(bytes: capacity * 8)
+    self.base = memory.base.bindMemory(to: UInt64.self, capacity: capacity)
   }
 
-  deinit { base.deallocate() }
+  deinit { memory.release() }
 
   @inline(__always) func append(_ w: UnsafePointer<UInt64>, count: Int) {
     if used + count > capacity {
       let bigger = max(capacity * 2, used + count)
-      let fresh = UnsafeMutablePointer<UInt64>.allocate(capacity: bigger)
-      fresh.update(from: base, count: used)
-      base.deallocate()
-      base = fresh
+      let fresh = PageMemory(bytes: bigger * 8)
+      let freshBase = fresh.base.bindMemory(to: UInt64.self, capacity: bigger)
+      freshBase.update(from: base, count: used)
+      memory.release()
+      memory = fresh
+      base = freshBase
       capacity = bigger
     }
     (base + used).update(from: w, count: count)
     used += count
+  }
+}
+
+/// The visited set's open-addressing table: entries `tag << 32 | (index + 1)` (0 is empty),
+/// where the tag is the top 32 bits of the state's 64-bit hash. A state's home slot is the top
+/// `log2(size)` bits of its hash (at most 32), so the table doubles without reading the stored
+/// states: an entry's new home slot is the top bits of its tag.
+private final class SlotTable {
+  private var memory: PageMemory
+  private(set) var slots: UnsafeMutablePointer<UInt64>
+  private(set) var size: Int
+  private(set) var shift: Int
+
+  init(log2Size: Int) {
+    size = 1 << log2Size
+    shift = 64 - log2Size
+    memory = PageMemory(bytes: size * 8)
+    slots = memory.base.bindMemory(to: UInt64.self, capacity: size)
+  }
+
+  deinit { memory.release() }
+
+  /// The home slot of hash `h`.
+  @inline(__always) func home(_ h: Int) -> Int {
+    Int(UInt64(bitPattern: Int64(h)) >> UInt64(shift))
+  }
+
+  /// Doubles the table, moving every entry to its home slot in the bigger table.
+  func grow() {
+    let newSize = size * 2
+    let newShift = shift - 1
+    precondition(newShift >= 32, "the visited set's table is limited to 2^32 slots")
+    let fresh = PageMemory(bytes: newSize * 8)
+    let t = fresh.base.bindMemory(to: UInt64.self, capacity: newSize)
+    let mask = newSize - 1
+    for i in 0..<size {
+      let entry = slots[i]
+      if entry == 0 { continue }
+      var slot = Int(entry >> UInt64(newShift))
+      while t[slot] != 0 { slot = (slot + 1) & mask }
+      t[slot] = entry
+    }
+    memory.release()
+    memory = fresh
+    slots = t
+    size = newSize
+    shift = newShift
   }
 }
 
@@ -221,8 +311,7 @@ private struct Search<System: TransitionSystem> {
   let width: Int
   let store = WordStore(capacity: 1 << 12)
   var parents: [Int32] = []
-  var table: [UInt64]
-  var mask: Int
+  let table = SlotTable(log2Size: 12)
   var count = 0
   var stats = SearchStatistics()
   var cpuStart = 0.0
@@ -233,14 +322,12 @@ private struct Search<System: TransitionSystem> {
     self.system = system
     self.limits = limits
     self.width = max(1, system.wordsPerState)
-    self.table = [UInt64](repeating: 0, count: 1 << 12)
-    self.mask = (1 << 12) - 1
     self.properties = system.properties
     self.quiescentProperties = system.quiescentProperties
     stats.encodingBytes = width * 8
   }
 
-  var memoryBytes: Int { store.capacity * 8 + parents.capacity * 4 + table.count * 8 }
+  var memoryBytes: Int { store.capacity * 8 + parents.capacity * 4 + table.size * 8 }
 
   @inline(__always) func hash(_ w: UnsafePointer<UInt64>) -> Int {
     var h: UInt64 = 0x243F_6A88_85A3_08D3
@@ -254,23 +341,34 @@ private struct Search<System: TransitionSystem> {
 
   /// The index of the state encoded in `w`, inserting it if new; `isNew` tells which.
   mutating func insert(_ w: UnsafePointer<UInt64>, parent: Int32) -> (index: Int, isNew: Bool) {
-    if (count + 1) * 2 > table.count { grow() }
-    let h = hash(w)
-    let tag = UInt64(truncatingIfNeeded: UInt32(truncatingIfNeeded: h >> 32)) << 32
-    var slot = h & mask
-    let found: Int? = table.withUnsafeBufferPointer { t in
-      while true {
-        let entry = t[slot]
-        if entry == 0 { return nil }
-        if entry & 0xFFFF_FFFF_0000_0000 == tag {
-          let index = Int(entry & 0xFFFF_FFFF) - 1
-          if equal(index, w) { return index }
-        }
-        slot = (slot + 1) & mask
+    insert(w, hash: hash(w), parent: parent)
+  }
+
+  /// Starts loading the table slot of hash `h` into the cache (a hint; see ``CPrefetch``).
+  @inline(__always) func prefetchSlot(_ h: Int) {
+    bqs_prefetch(table.slots + table.home(h))
+  }
+
+  /// ``insert(_:parent:)`` with the encoding's ``hash(_:)`` already computed.
+  @inline(__always)
+  mutating func insert(_ w: UnsafePointer<UInt64>, hash h: Int, parent: Int32) -> (
+    index: Int, isNew: Bool
+  ) {
+    if (count + 1) * 2 > table.size { table.grow() }
+    let tag = UInt64(bitPattern: Int64(h)) & 0xFFFF_FFFF_0000_0000
+    let t = table.slots
+    let mask = table.size - 1
+    var slot = table.home(h)
+    while true {
+      let entry = t[slot]
+      if entry == 0 { break }
+      if entry & 0xFFFF_FFFF_0000_0000 == tag {
+        let index = Int(entry & 0xFFFF_FFFF) - 1
+        if equal(index, w) { return (index, false) }
       }
+      slot = (slot + 1) & mask
     }
-    if let found { return (found, false) }
-    table[slot] = tag | UInt64(count + 1)
+    t[slot] = tag | UInt64(count + 1)
     store.append(w, count: width)
     parents.append(parent)
     count += 1
@@ -281,23 +379,6 @@ private struct Search<System: TransitionSystem> {
     let s = store.base + index * width
     for i in 0..<width where s[i] != w[i] { return false }
     return true
-  }
-
-  mutating func grow() {
-    let size = table.count * 2
-    var fresh = [UInt64](repeating: 0, count: size)
-    let newMask = size - 1
-    // Rehash: the slot's low bits come from the stored state (the tag keeps only high bits).
-    fresh.withUnsafeMutableBufferPointer { t in
-      for entry in table where entry != 0 {
-        let index = Int(entry & 0xFFFF_FFFF) - 1
-        var slot = hash(store.base + index * width) & newMask
-        while t[slot] != 0 { slot = (slot + 1) & newMask }
-        t[slot] = entry
-      }
-    }
-    table = fresh
-    mask = newMask
   }
 
   func decode(_ index: Int) -> System.State { system.decode(store.base + index * width) }
@@ -346,9 +427,17 @@ private struct Search<System: TransitionSystem> {
       finish(start, cursor: 0)
       return SearchResult(verdict: .safe, statistics: stats)
     }
-    // Reused buffers: the state being expanded and the successor being built.
+    // Reused buffers: the state being expanded, the successor being built, and the encodings
+    // and hashes of the expanded state's successors.
+    var batchCapacity = 64
+    var batchBase = UnsafeMutablePointer<UInt64>.allocate(capacity: batchCapacity * width)
+    var hashes = UnsafeMutablePointer<Int>.allocate(capacity: batchCapacity)
+    defer {
+      batchBase.deallocate()
+      hashes.deallocate()
+    }
     var state = system.decode(store.base)
-    var rep = state
+    var successors: [System.State] = []
     while cursor < count {
       if cursor == levelEnd {
         stats.depth += 1
@@ -380,18 +469,43 @@ private struct Search<System: TransitionSystem> {
       } else {
         system.actions(of: state, into: &actions)
       }
-      var enabled = false
+      // The successors are encoded first, their table slots prefetched, and then probed in
+      // order: the probes' cache misses overlap, and the outcome is the one of probing each
+      // successor as soon as it is built (same order, same first violation).
+      if batchCapacity < actions.count {
+        batchCapacity = actions.count * 2
+        batchBase.deallocate()
+        hashes.deallocate()
+        batchBase = UnsafeMutablePointer<UInt64>.allocate(capacity: batchCapacity * width)
+        hashes = UnsafeMutablePointer<Int>.allocate(capacity: batchCapacity)
+      }
+      while successors.count < actions.count { successors.append(state) }
+      var built = 0
       for action in actions {
-        guard system.successor(of: state, taking: action, into: &rep) else { continue }
-        enabled = true
+        if limits.symmetry {
+          guard system.canonicalSuccessor(of: state, taking: action, into: &successors[built])
+          else { continue }
+        } else {
+          guard system.successor(of: state, taking: action, into: &successors[built]) else {
+            continue
+          }
+        }
+        let words = batchBase + built * width
+        system.encode(successors[built], into: words)
+        let h = hash(words)
+        hashes[built] = h
+        prefetchSlot(h)
+        built += 1
+      }
+      let enabled = built > 0
+      for k in 0..<built {
         stats.transitions += 1
-        if limits.symmetry { system.canonicalize(&rep) }
+        let words = batchBase + k * width
         let parent = Int32(cursor)
-        system.encode(rep, into: scratch)
-        let (index, isNew) = insert(scratch, parent: parent)
+        let (index, isNew) = insert(words, hash: hashes[k], parent: parent)
         guard isNew else { continue }
-        stats.representedStates += limits.symmetry ? system.orbitSize(of: rep) : 1
-        if let name = violated(rep) {
+        stats.representedStates += limits.symmetry ? system.orbitSize(of: successors[k]) : 1
+        if let name = violated(successors[k]) {
           stats.depth = max(stats.depth, depthOf(index))
           finish(start, cursor: cursor)
           return SearchResult(

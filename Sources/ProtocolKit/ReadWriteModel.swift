@@ -268,19 +268,23 @@ public struct ReadWriteModel: TransitionSystem {
   }
 
   func appliedSet(_ s: ReadWriteState, _ w: Int) -> ServerSet {
-    let bit = UInt64(1) << UInt64(3 + w)
+    let shift = UInt64(3 + w)
     return s.profiles.withUnsafeBufferPointer { p in
+      // Branch-free, so the loop vectorises (it runs once per transition).
       var bits: UInt64 = 0
-      for i in 0..<p.count where p[i] & bit != 0 { bits |= 1 << UInt64(i) }
+      for i in 0..<p.count { bits |= ((p[i] &>> shift) & 1) &<< UInt64(i) }
       return ServerSet(bits: bits)
     }
   }
 
   func responders(_ s: ReadWriteState, _ r: Int) -> ServerSet {
-    let field = UInt64(15) << UInt64(4 + writes + 4 * r)
+    let shift = UInt64(4 + writes + 4 * r)
     return s.profiles.withUnsafeBufferPointer { p in
       var bits: UInt64 = 0
-      for i in 0..<p.count where p[i] & field != 0 { bits |= 1 << UInt64(i) }
+      for i in 0..<p.count {
+        let answered = ((p[i] &>> shift) & 15) &+ 15
+        bits |= ((answered &>> 4) & 1) &<< UInt64(i)
+      }
       return ServerSet(bits: bits)
     }
   }
@@ -499,6 +503,43 @@ public struct ReadWriteModel: TransitionSystem {
     return true
   }
 
+  /// ``successor(of:taking:into:)`` then ``canonicalize(_:)``, for a representative `s`. When
+  /// every server is in one class and the action changes a single server's profile (a
+  /// delivery or an answer that does not end its operation), the sorted profiles stay sorted
+  /// once that profile is moved to its place, so only it moves.
+  public func canonicalSuccessor(
+    of s: ReadWriteState, taking action: ReadWriteAction, into t: inout ReadWriteState
+  ) -> Bool {
+    t.assign(s)
+    apply(action, from: s, to: &t)
+    guard oneClass else {
+      canonicalize(&t)
+      return true
+    }
+    let server: Int
+    switch action {
+    case .deliver(let w, let i) where t.writePhase(w) == 1: server = i
+    case .respond(let r, let i, _) where t.readPhase(r) == 1: server = i
+    default:
+      canonicalize(&t)
+      return true
+    }
+    t.profiles.withUnsafeMutableBufferPointer { p in
+      let v = p[server]
+      var j = server
+      while j + 1 < p.count && p[j + 1] < v {
+        p[j] = p[j + 1]
+        j += 1
+      }
+      while j > 0 && p[j - 1] > v {
+        p[j] = p[j - 1]
+        j -= 1
+      }
+      p[j] = v
+    }
+    return true
+  }
+
   public func decode(_ words: UnsafePointer<UInt64>, into s: inout ReadWriteState) {
     if s.profiles.count != n { s = ReadWriteState(serverCount: n) }
     var input = BitReader(words: words)
@@ -710,21 +751,58 @@ public struct ReadWriteModel: TransitionSystem {
   // MARK: - Encoding
 
   public func encode(_ s: ReadWriteState, into words: UnsafeMutablePointer<UInt64>) {
-    var out = BitWriter(words: words, count: wordsPerState)
+    // The checker's hot path: the packer's word lives in locals (registers), every word up to
+    // `wordsPerState` is stored exactly once (the unused tail as zero).
+    var out = words
+    let end = words + wordsPerState
+    var acc: UInt64 = 0
+    var offset: UInt64 = 0
+    @inline(__always) func put(_ value: UInt64, _ width: Int) {
+      guard width > 0 else { return }
+      acc |= value &<< offset
+      let next = offset &+ UInt64(width)
+      if next >= 64 {
+        out.pointee = acc
+        out += 1
+        acc = offset == 0 ? 0 : value &>> (64 &- offset)
+        offset = next &- 64
+      } else {
+        offset = next
+      }
+    }
     if writes > 0 {
       for w in 1...writes {
-        out.put((s.writeWord >> UInt64(5 * w)) & 31, 5)
-        out.put(UInt64(s.writeBefore(w) >> 1), writes)
+        put((s.writeWord >> UInt64(5 * w)) & 31, 5)
+        put(UInt64(s.writeBefore(w) >> 1), writes)
       }
     }
     for r in 0..<reads {
-      out.put((s.readWord >> UInt64(6 * r)) & 63, 6)
-      out.put(UInt64(s.readBefore(r) >> 1), writes)
-      out.put(UInt64(s.readConcurrent(r) >> 1), writes)
+      put((s.readWord >> UInt64(6 * r)) & 63, 6)
+      put(UInt64(s.readBefore(r) >> 1), writes)
+      put(UInt64(s.readConcurrent(r) >> 1), writes)
     }
-    let bits = profileBits
+    let bits = UInt64(profileBits)
     s.profiles.withUnsafeBufferPointer { p in
-      for i in 0..<p.count { out.put(p[i], bits) }
+      for value in p {
+        acc |= value &<< offset
+        let next = offset &+ bits
+        if next >= 64 {
+          out.pointee = acc
+          out += 1
+          acc = offset == 0 ? 0 : value &>> (64 &- offset)
+          offset = next &- 64
+        } else {
+          offset = next
+        }
+      }
+    }
+    if offset > 0 {
+      out.pointee = acc
+      out += 1
+    }
+    while out < end {
+      out.pointee = 0
+      out += 1
     }
   }
 

@@ -51,6 +51,12 @@ public protocol TransitionSystem {
   /// assigns ``representative(of:)``).
   func canonicalize(_ state: inout State)
 
+  /// The representative of the successor of `state` (a representative) by `action`, written
+  /// into `next`; false if the action is not enabled. The checker's hot path under symmetry
+  /// reduction; the default is ``successor(of:taking:into:)`` then ``canonicalize(_:)``, and
+  /// models override it when they can keep the representative up to date more cheaply.
+  func canonicalSuccessor(of state: State, taking action: Action, into next: inout State) -> Bool
+
   /// The successor of `state` by `action` written into `next` (whose previous value is
   /// irrelevant); false if the action is not enabled. The default assigns
   /// ``successor(of:taking:)``; models override it to reuse `next`'s storage.
@@ -87,6 +93,13 @@ extension TransitionSystem {
   }
   public func decode(_ words: UnsafePointer<UInt64>, into state: inout State) {
     state = decode(words)
+  }
+  public func canonicalSuccessor(
+    of state: State, taking action: Action, into next: inout State
+  ) -> Bool {
+    guard successor(of: state, taking: action, into: &next) else { return false }
+    canonicalize(&next)
+    return true
   }
   public func reducedActions(of state: State, into actions: inout [Action]) {
     self.actions(of: state, into: &actions)
