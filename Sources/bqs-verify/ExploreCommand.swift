@@ -90,8 +90,10 @@ struct ExploreCommand: ParsableCommand {
     }
     // Threshold quorums are decided by their size; listing them would cap n needlessly.
     let loaded = try ProtocolSpecReader.load(path: spec, listingQuorums: false)
-    let model = try ReadWriteModel(loaded.instance)
     let symmetry = loaded.symmetry && !noSymmetry
+    // Under symmetry a threshold B is not listed: one initial state per orbit.
+    let model = try ReadWriteModel(
+      loaded.instance, symmetryGenerators: loaded.generators, initialStatesPerOrbit: symmetry)
     let limits = SearchLimits(
       maxStates: maxStates, timeout: timeout, memoryLimitBytes: memoryLimit << 20,
       symmetry: symmetry)
