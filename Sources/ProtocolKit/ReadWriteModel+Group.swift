@@ -92,8 +92,12 @@ public struct ServerSymmetryGroup: Sendable, Equatable {
         families.append(members)
       }
       if instance.quorumThreshold == nil { families.append(instance.quorums) }
+      // About 2 * 10^8 set visits at most: each refinement visits every set of every family.
+      let work = max(1, families.reduce(0) { $0 + $1.count } * n)
+      let nodeLimit = max(50, min(20_000, 200_000_000 / work))
       guard
-        let group = ServerPermutationGroup.automorphisms(preserving: families, n: n)
+        let group = ServerPermutationGroup.automorphisms(
+          preserving: families, n: n, nodeLimit: nodeLimit)
       else {
         return only(.interchangeable, "the automorphism search exceeded its budget")
       }
@@ -169,20 +173,120 @@ public struct ServerSymmetryGroup: Sendable, Equatable {
   }
 }
 
-extension ReadWriteModel {
-  /// The inverses of the coset representatives, flattened (`n` entries each): the candidate
-  /// `t·s` has profile `s[t⁻¹(k)]` at server `k`.
-  static func cosetInverses(_ group: ServerSymmetryGroup, n: Int) -> [Int] {
-    var out: [Int] = []
-    out.reserveCapacity(group.cosetRepresentatives.count * n)
+/// The coset representatives of a ``ServerSymmetryGroup`` in the forms canonicalisation uses:
+/// their inverses as bytes, and a trie of the inverses of every representative (the identity
+/// included), level k branching on the server whose profile goes to position k.
+struct CosetTable: Sendable {
+  /// The number of servers.
+  let n: Int
+  /// The inverses of the representatives other than the identity, flattened (`n` bytes each):
+  /// the image `t·s` has profile `s[t⁻¹(k)]` at server `k`.
+  let inverses: [UInt8]
+  /// The number of cosets (the identity's included).
+  let total: Int
+  /// Node `v`'s children are `childStart[v] ..< childStart[v + 1]`; the root is node 0.
+  let childStart: [Int32]
+  /// A child's server (the branch label) and node.
+  let childServer: [UInt8]
+  let childNode: [Int32]
+  /// The largest number of nodes on one level.
+  let width: Int
+
+  /// No coset but H itself.
+  var isEmpty: Bool { inverses.isEmpty }
+
+  init(_ group: ServerSymmetryGroup, n: Int) {
+    self.n = n
+    var inverses: [UInt8] = []
+    var sequences: [[UInt8]] = [(0..<n).map { UInt8($0) }]
     for g in group.cosetRepresentatives {
-      var inverse = [Int](repeating: 0, count: n)
-      for u in 0..<n { inverse[g[u]] = u }
-      out += inverse
+      var inverse = [UInt8](repeating: 0, count: n)
+      for u in 0..<n { inverse[g[u]] = UInt8(u) }
+      inverses += inverse
+      sequences.append(inverse)
     }
-    return out
+    self.inverses = inverses
+    self.total = sequences.count
+    // Level by level: the nodes of level k are the distinct prefixes of length k, in order.
+    var childStart: [Int32] = [0]
+    var childServer: [UInt8] = []
+    var childNode: [Int32] = []
+    var level: [[Int]] = [Array(sequences.indices)]  // the sequences below each node
+    var nodeCount = 1
+    var width = 1
+    for k in 0..<n {
+      var next: [[Int]] = []
+      for members in level {
+        var byServer: [UInt8: [Int]] = [:]
+        var order: [UInt8] = []
+        for m in members {
+          let u = sequences[m][k]
+          if byServer[u] == nil { order.append(u) }
+          byServer[u, default: []].append(m)
+        }
+        for u in order {
+          childServer.append(u)
+          childNode.append(Int32(nodeCount))
+          nodeCount += 1
+          next.append(byServer[u]!)
+        }
+        childStart.append(Int32(childServer.count))
+      }
+      level = next
+      width = max(width, level.count)
+    }
+    // Leaves have no children.
+    for _ in level { childStart.append(Int32(childServer.count)) }
+    self.childStart = childStart
+    self.childServer = childServer
+    self.childNode = childNode
+    self.width = width
   }
 
+  /// Writes the least image `t·p` over every coset (H trivial) to `out` and returns how many
+  /// cosets give it: walks the trie level by level, keeping the nodes whose prefix equals the
+  /// least prefix so far.
+  @inline(__always) func leastImage(
+    _ p: UnsafePointer<UInt64>, into out: UnsafeMutablePointer<UInt64>
+  ) -> Int {
+    withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * width) { buffer in
+      var current = buffer.baseAddress!
+      var next = current + width
+      current[0] = 0
+      var count = 1
+      childStart.withUnsafeBufferPointer { starts in
+        childServer.withUnsafeBufferPointer { servers in
+          childNode.withUnsafeBufferPointer { nodes in
+            for k in 0..<n {
+              var least = UInt64.max
+              for a in 0..<count {
+                let v = Int(current[a])
+                for c in Int(starts[v])..<Int(starts[v + 1]) {
+                  let x = p[Int(servers[c])]
+                  if x < least { least = x }
+                }
+              }
+              var m = 0
+              for a in 0..<count {
+                let v = Int(current[a])
+                for c in Int(starts[v])..<Int(starts[v + 1]) where p[Int(servers[c])] == least {
+                  next[m] = nodes[c]
+                  m += 1
+                }
+              }
+              out[k] = least
+              swap(&current, &next)
+              count = m
+            }
+          }
+        }
+      }
+      return count
+    }
+  }
+}
+
+extension ReadWriteModel {
   /// The members of B the model starts from. With `perOrbit` and a threshold B, one member per
   /// orbit of the classes' permutations (the first `k_c` servers of each class c, for every
   /// choice of counts `k_c` adding up to f), without listing B: every member of B is mapped to
@@ -251,36 +355,25 @@ extension ReadWriteModel {
     let hTrivial = classServers.isEmpty
     s.profiles.withUnsafeMutableBufferPointer { best in
       let bp = best.baseAddress!
-      if !hTrivial { sortWithinClasses(bp) }
       withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 2 * n) { buffer in
         let original = buffer.baseAddress!
         let candidate = original + n
         original.update(from: bp, count: n)
-        cosetInverses.withUnsafeBufferPointer { inverses in
+        if hTrivial {
+          _ = cosets.leastImage(original, into: bp)
+          return
+        }
+        sortWithinClasses(bp)
+        original.update(from: bp, count: n)
+        cosets.inverses.withUnsafeBufferPointer { inverses in
           let inv = inverses.baseAddress!
           var base = 0
           while base < inverses.count {
-            if hTrivial {
-              // Compare while permuting: stop at the first differing word.
-              var k = 0
-              while k < n {
-                let v = original[inv[base + k]]
-                let b = bp[k]
-                if v != b {
-                  if v < b {
-                    for j in k..<n { bp[j] = original[inv[base + j]] }
-                  }
-                  break
-                }
-                k += 1
-              }
-            } else {
-              for k in 0..<n { candidate[k] = original[inv[base + k]] }
-              sortWithinClasses(candidate)
-              var k = 0
-              while k < n && candidate[k] == bp[k] { k += 1 }
-              if k < n && candidate[k] < bp[k] { bp.update(from: candidate, count: n) }
-            }
+            for k in 0..<n { candidate[k] = original[Int(inv[base + k])] }
+            sortWithinClasses(candidate)
+            var k = 0
+            while k < n && candidate[k] == bp[k] { k += 1 }
+            if k < n && candidate[k] < bp[k] { bp.update(from: candidate, count: n) }
             base += n
           }
         }
@@ -289,21 +382,37 @@ extension ReadWriteModel {
   }
 
   /// The number of distinct `sort_H(t·s)` over the coset representatives t and the identity:
-  /// the orbit of `s` under the group holds that many H-orbits.
+  /// the orbit of `s` under the group holds that many H-orbits. The group permutes these
+  /// H-orbits transitively and H acts trivially on them, so each is reached from the same
+  /// number of cosets: the count is the number of cosets over the number of t with
+  /// `sort_H(t·s) = sort_H(s)`.
   func cosetImageCount(_ s: ReadWriteState) -> Double {
     let n = self.n
-    var seen = Set<[UInt64]>()
-    var start = s.profiles
-    start.withUnsafeMutableBufferPointer { sortWithinClasses($0.baseAddress!) }
-    seen.insert(start)
-    var candidate = start
-    var base = 0
-    while base < cosetInverses.count {
-      for k in 0..<n { candidate[k] = start[cosetInverses[base + k]] }
-      candidate.withUnsafeMutableBufferPointer { sortWithinClasses($0.baseAddress!) }
-      seen.insert(candidate)
-      base += n
+    var fixing = 0
+    withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 3 * n) { buffer in
+      let start = buffer.baseAddress!
+      let candidate = start + n
+      let least = candidate + n
+      for k in 0..<n { start[k] = s.profiles[k] }
+      if classServers.isEmpty {
+        // H is trivial: the cosets giving the least image form a coset of the stabiliser of s.
+        fixing = cosets.leastImage(start, into: least)
+        return
+      }
+      sortWithinClasses(start)
+      fixing = 1
+      cosets.inverses.withUnsafeBufferPointer { inv in
+        var base = 0
+        while base < inv.count {
+          for k in 0..<n { candidate[k] = start[Int(inv[base + k])] }
+          sortWithinClasses(candidate)
+          var j = 0
+          while j < n && candidate[j] == start[j] { j += 1 }
+          if j == n { fixing += 1 }
+          base += n
+        }
+      }
     }
-    return Double(seen.count)
+    return Double(cosets.total / fixing)
   }
 }

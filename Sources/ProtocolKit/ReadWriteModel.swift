@@ -195,8 +195,8 @@ public struct ReadWriteModel: TransitionSystem {
   let writesMask: UInt8
   /// The group canonicalised under (``group``; ReadWriteModel+Group.swift).
   let symmetryGroup: ServerSymmetryGroup
-  /// The inverses of its coset representatives, flattened; empty when the group is H.
-  let cosetInverses: [Int]
+  /// Its coset representatives, as canonicalisation uses them; empty when the group is H.
+  let cosets: CosetTable
   /// True when ``initialStates`` holds one state per orbit of the classes' permutations
   /// rather than one per member of a threshold B: only sound under symmetry reduction.
   public let initialStatesPerOrbit: Bool
@@ -269,12 +269,12 @@ public struct ReadWriteModel: TransitionSystem {
         instance: instance, classes: classes, stated: symmetryGenerators,
         memberLimit: maxFaultySets, cosetLimit: maxCosets)
       : try ServerSymmetryGroup.make(instance: instance, classes: classes, cosetLimit: 0)
-    self.cosetInverses = Self.cosetInverses(symmetryGroup, n: n)
+    self.cosets = CosetTable(symmetryGroup, n: n)
   }
 
   /// True when symmetry reduction stores fewer states than there are (some class has two or
   /// more servers, or the group has more than one coset of them).
-  public var hasSymmetry: Bool { !classServers.isEmpty || !cosetInverses.isEmpty }
+  public var hasSymmetry: Bool { !classServers.isEmpty || !cosets.isEmpty }
 
   /// Explores every run of the instance: ``BFSChecker/check(_:limits:progress:)`` specialized
   /// for this model (call this rather than the generic entry point from other modules).
@@ -785,7 +785,7 @@ public struct ReadWriteModel: TransitionSystem {
   }
 
   public func canonicalize(_ s: inout ReadWriteState) {
-    if !cosetInverses.isEmpty { return canonicalizeUnderGroup(&s) }
+    if !cosets.isEmpty { return canonicalizeUnderGroup(&s) }
     if classServers.isEmpty { return }
     let oneClass = self.oneClass
     let n = self.n
@@ -840,7 +840,7 @@ public struct ReadWriteModel: TransitionSystem {
         a = b
       }
     }
-    return cosetInverses.isEmpty ? size : size * cosetImageCount(s)
+    return cosets.isEmpty ? size : size * cosetImageCount(s)
   }
 
   // MARK: - Describing steps
