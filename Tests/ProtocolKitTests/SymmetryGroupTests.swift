@@ -251,6 +251,13 @@ final class SymmetryGroupTests: XCTestCase {
           universe: Universe(count: 9), failProne: .threshold(universe: Universe(count: 9), f: 2),
           quorums: try rowColumnGrid(), readRule: .masking, writers: 1, readers: 0), 36
       ),
+      (
+        // Rows are classes (two rows per quorum): one initial state per row.
+        try ReadWriteInstance(
+          universe: Universe(count: 9), failProne: .threshold(universe: Universe(count: 9), f: 1),
+          quorums: try QuorumSystem.grid(k: 3, rows: 2).quorums!, readRule: .masking, writers: 1,
+          readers: 0), 3
+      ),
     ] {
       let listed = try ReadWriteModel(instance)
       let perOrbit = try ReadWriteModel(instance, initialStatesPerOrbit: true)
