@@ -287,6 +287,12 @@ struct CosetTable: Sendable {
 }
 
 extension ReadWriteModel {
+  /// B is a threshold system (its members are not listed for one initial state per orbit).
+  static func hasThresholdB(_ instance: ReadWriteInstance) -> Bool {
+    if case .threshold = instance.failProne.kind { return true }
+    return false
+  }
+
   /// The members of B the model starts from. With `perOrbit` and a threshold B, one member per
   /// orbit of the classes' permutations (the first `k_c` servers of each class c, for every
   /// choice of counts `k_c` adding up to f), without listing B: every member of B is mapped to

@@ -236,7 +236,8 @@ public struct ReadWriteModel: TransitionSystem {
       listingFaultySets
       ? try Self.startingFaultySets(
         instance, classes: classes, limit: maxFaultySets, perOrbit: initialStatesPerOrbit) : []
-    self.initialStatesPerOrbit = listingFaultySets && initialStatesPerOrbit
+    self.initialStatesPerOrbit =
+      listingFaultySets && initialStatesPerOrbit && Self.hasThresholdB(instance)
     self.listsFaultySets = listingFaultySets
     self.n = instance.universe.count
     self.writes = instance.writeCount

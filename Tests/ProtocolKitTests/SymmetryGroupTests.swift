@@ -277,5 +277,15 @@ final class SymmetryGroupTests: XCTestCase {
     let model = try ReadWriteModel(big, initialStatesPerOrbit: true)
     XCTAssertEqual(model.initialStates.count, 1)
     XCTAssertEqual(model.faulty(model.initialStates[0]).count, 5)
+    // An explicit B is listed as it is, with or without symmetry.
+    let u = Universe(count: 4)
+    let explicit = try ReadWriteModel(
+      ReadWriteInstance(
+        universe: u, failProne: .explicit(universe: u, sets: [ServerSet([0]), ServerSet([1])]),
+        quorums: Array(KSubsets(n: 4, k: 3)), readRule: .masking, writers: 1, readers: 0),
+      initialStatesPerOrbit: true)
+    XCTAssertFalse(explicit.initialStatesPerOrbit)
+    XCTAssertEqual(explicit.initialStates.count, 2)
+    XCTAssertNoThrow(try explicit.explore(limits: SearchLimits(symmetry: false)))
   }
 }
