@@ -54,6 +54,13 @@ struct ExploreCommand: ParsableCommand {
     help: "Store every state, not one per server permutation class.")
   var noSymmetry = false
 
+  @Option(
+    name: .customLong("max-cosets"),
+    help: ArgumentHelp(
+      "Use the automorphism group only if it has at most this many cosets of the interchangeable-server permutations (else those alone).",
+      valueName: "N"))
+  var maxCosets: Int = 10_000
+
   @Flag(help: "Print the verdict, statistics and trace as a stable JSON object.")
   var json = false
 
@@ -63,6 +70,9 @@ struct ExploreCommand: ParsableCommand {
   var dot: String?
 
   func validate() throws {
+    if maxCosets < 1 || maxCosets > 1_000_000 {
+      throw ValidationError("--max-cosets must be between 1 and 1000000 (got \(maxCosets))")
+    }
     if maxStates < 1 { throw ValidationError("--max-states must be positive (got \(maxStates))") }
     if let timeout, !(timeout > 0 && timeout <= 1e7) {
       throw ValidationError("--timeout must be a positive number of seconds (got \(timeout))")
@@ -93,7 +103,8 @@ struct ExploreCommand: ParsableCommand {
     let symmetry = loaded.symmetry && !noSymmetry
     // Under symmetry a threshold B is not listed: one initial state per orbit.
     let model = try ReadWriteModel(
-      loaded.instance, symmetryGenerators: loaded.generators, initialStatesPerOrbit: symmetry)
+      loaded.instance, symmetryGenerators: loaded.generators, initialStatesPerOrbit: symmetry,
+      maxCosets: maxCosets)
     let limits = SearchLimits(
       maxStates: maxStates, timeout: timeout, memoryLimitBytes: memoryLimit << 20,
       symmetry: symmetry)

@@ -72,9 +72,12 @@ struct ExploreReport {
         "symmetry: on (interchangeable servers \(classNames.joined(separator: ", ")): states are stored with the profiles sorted within each class)"
         + fallback
     }
+    if let why = model.group.fallback {
+      return
+        "symmetry: not applied (no two servers are interchangeable, and a larger group was not used: \(why))"
+    }
     return
       "symmetry: not applied (no permutation of the servers but the identity maps B and the quorums to themselves)"
-      + fallback
   }
 
   /// `N`, exactly when below 2^53, else in scientific notation.
