@@ -20,7 +20,9 @@ struct ExploreCommand: ParsableCommand {
     abstract: "Explore every run of a read/write protocol instance with Byzantine servers (BFS).",
     discussion: """
       The spec (YAML) gives universe, fail-prone, quorums, read-rule (masking, dissemination or \
-      opaque), writers, writes-per-writer, readers, reads-per-reader and symmetry; with \
+      opaque), writers, writes-per-writer, readers, reads-per-reader and symmetry (on: the \
+      automorphism group of B and the quorums; off; or {generators: [cycles of servers]}, each \
+      checked to preserve B and the quorums); with \
       protocol: update, the Section 6 update protocol with a faulty client (faulty-updates, \
       writer, retries, forged, reader, readings). Exit 0 when \
       the state space is exhausted with no violation (safe), 1 when a property is violated (the \
