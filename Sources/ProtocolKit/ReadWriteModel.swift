@@ -193,6 +193,13 @@ public struct ReadWriteModel: TransitionSystem {
   let binomials: [Double]
   /// Bits 1...writes set.
   let writesMask: UInt8
+  /// The group canonicalised under (``group``; ReadWriteModel+Group.swift).
+  let symmetryGroup: ServerSymmetryGroup
+  /// Its coset representatives, as canonicalisation uses them; empty when the group is H.
+  let cosets: CosetTable
+  /// True when ``initialStates`` holds one state per orbit of the classes' permutations
+  /// rather than one per member of a threshold B: only sound under symmetry reduction.
+  public let initialStatesPerOrbit: Bool
 
   /// The pair code of the fabricated pair ⟨x, t*⟩ (opaque only).
   public var fakeCode: Int { writes + 2 }
@@ -205,13 +212,32 @@ public struct ReadWriteModel: TransitionSystem {
   /// ``initialStates`` are empty): for bounded model checking, which builds the initial state
   /// from the faulty set Z3 chose and checks that set against B itself.
   ///
-  /// - Throws: ``InputError`` when B has more than `maxFaultySets` members.
+  /// States are canonicalised under ``group``: the automorphism group of B and the quorums
+  /// (computed), or the group `symmetryGenerators` generate with the classes' permutations.
+  /// With `initialStatesPerOrbit` and a threshold B, the initial states are one per orbit of
+  /// the classes' permutations and B is not listed; ``explore(limits:progress:)`` then refuses
+  /// to search without symmetry reduction.
+  ///
+  /// - Throws: ``InputError`` when B has more than `maxFaultySets` members, or a generator of
+  ///   `symmetryGenerators` does not map B onto B and the quorums onto the quorums.
   public init(
-    _ instance: ReadWriteInstance, maxFaultySets: Int = 100_000, listingFaultySets: Bool = true
+    _ instance: ReadWriteInstance, maxFaultySets: Int = 100_000, listingFaultySets: Bool = true,
+    symmetryGenerators: [[Int]]? = nil, initialStatesPerOrbit: Bool = false,
+    maxCosets: Int = ServerSymmetryGroup.defaultCosetLimit
   ) throws {
     self.instance = instance
+    let classes =
+      instance.isFullySymmetric
+      ? [Array(0..<instance.universe.count)]
+      : InterchangeableServers.classes(
+        failProne: instance.failProne, quorums: instance.quorums,
+        quorumThreshold: instance.quorumThreshold, memberLimit: maxFaultySets)
     self.faultySets =
-      listingFaultySets ? try instance.failProne.members(limit: maxFaultySets) : []
+      listingFaultySets
+      ? try Self.startingFaultySets(
+        instance, classes: classes, limit: maxFaultySets, perOrbit: initialStatesPerOrbit) : []
+    self.initialStatesPerOrbit =
+      listingFaultySets && initialStatesPerOrbit && Self.hasThresholdB(instance)
     self.listsFaultySets = listingFaultySets
     self.n = instance.universe.count
     self.writes = instance.writeCount
@@ -219,13 +245,7 @@ public struct ReadWriteModel: TransitionSystem {
     self.profileBits = 4 + writes + 4 * reads
     self.globalBits = writes * (2 + 3 + writes) + reads * (2 + 2 * writes + 4)
     self.wordsPerState = max(1, (globalBits + profileBits * n + 63) / 64)
-    if instance.isFullySymmetric {
-      self.symmetryClasses = [Array(0..<n)]
-    } else {
-      self.symmetryClasses = InterchangeableServers.classes(
-        failProne: instance.failProne, quorums: instance.quorums,
-        quorumThreshold: instance.quorumThreshold, memberLimit: maxFaultySets)
-    }
+    self.symmetryClasses = classes
     self.oneClass = symmetryClasses.count == 1 && n > 1
     var servers: [Int] = []
     var starts: [Int] = [0]
@@ -244,18 +264,28 @@ public struct ReadWriteModel: TransitionSystem {
     }
     self.binomials = table
     self.writesMask = UInt8(truncatingIfNeeded: ((1 << (writes + 1)) - 2))
+    self.symmetryGroup =
+      listingFaultySets
+      ? try ServerSymmetryGroup.make(
+        instance: instance, classes: classes, stated: symmetryGenerators,
+        memberLimit: maxFaultySets, cosetLimit: maxCosets)
+      : try ServerSymmetryGroup.make(instance: instance, classes: classes, cosetLimit: 0)
+    self.cosets = CosetTable(symmetryGroup, n: n)
   }
 
   /// True when symmetry reduction stores fewer states than there are (some class has two or
-  /// more servers).
-  public var hasSymmetry: Bool { !classServers.isEmpty }
+  /// more servers, or the group has more than one coset of them).
+  public var hasSymmetry: Bool { !classServers.isEmpty || !cosets.isEmpty }
 
   /// Explores every run of the instance: ``BFSChecker/check(_:limits:progress:)`` specialized
   /// for this model (call this rather than the generic entry point from other modules).
   public func explore(
     limits: SearchLimits = SearchLimits(), progress: ((SearchStatistics) -> Void)? = nil
   ) throws -> SearchResult<ReadWriteModel> {
-    try BFSChecker.check(self, limits: limits, progress: progress)
+    if initialStatesPerOrbit && !limits.symmetry {
+      throw InputError("without symmetry reduction every member of B must be listed")
+    }
+    return try BFSChecker.check(self, limits: limits, progress: progress)
   }
 
   // MARK: - Profiles
@@ -834,6 +864,7 @@ public struct ReadWriteModel: TransitionSystem {
   }
 
   public func canonicalize(_ s: inout ReadWriteState) {
+    if !cosets.isEmpty { return canonicalizeUnderGroup(&s) }
     if classServers.isEmpty { return }
     let oneClass = self.oneClass
     let n = self.n
@@ -888,7 +919,7 @@ public struct ReadWriteModel: TransitionSystem {
         a = b
       }
     }
-    return size
+    return cosets.isEmpty ? size : size * cosetImageCount(s)
   }
 
   // MARK: - Describing steps

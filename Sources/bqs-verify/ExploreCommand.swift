@@ -20,7 +20,9 @@ struct ExploreCommand: ParsableCommand {
     abstract: "Explore every run of a read/write protocol instance with Byzantine servers (BFS).",
     discussion: """
       The spec (YAML) gives universe, fail-prone, quorums, read-rule (masking, dissemination or \
-      opaque), writers, writes-per-writer, readers, reads-per-reader and symmetry; with \
+      opaque), writers, writes-per-writer, readers, reads-per-reader and symmetry (on: the \
+      automorphism group of B and the quorums; off; or {generators: [cycles of servers]}, each \
+      checked to preserve B and the quorums); with \
       protocol: update, the Section 6 update protocol with a faulty client (faulty-updates, \
       writer, retries, forged, reader, readings). Exit 0 when \
       the state space is exhausted with no violation (safe), 1 when a property is violated (the \
@@ -54,6 +56,13 @@ struct ExploreCommand: ParsableCommand {
     help: "Store every state, not one per server permutation class.")
   var noSymmetry = false
 
+  @Option(
+    name: .customLong("max-cosets"),
+    help: ArgumentHelp(
+      "Use the automorphism group only if it has at most this many cosets of the interchangeable-server permutations (else those alone).",
+      valueName: "N"))
+  var maxCosets: Int = 10_000
+
   @Flag(help: "Print the verdict, statistics and trace as a stable JSON object.")
   var json = false
 
@@ -63,6 +72,9 @@ struct ExploreCommand: ParsableCommand {
   var dot: String?
 
   func validate() throws {
+    if maxCosets < 1 || maxCosets > 1_000_000 {
+      throw ValidationError("--max-cosets must be between 1 and 1000000 (got \(maxCosets))")
+    }
     if maxStates < 1 { throw ValidationError("--max-states must be positive (got \(maxStates))") }
     if let timeout, !(timeout > 0 && timeout <= 1e7) {
       throw ValidationError("--timeout must be a positive number of seconds (got \(timeout))")
@@ -90,8 +102,11 @@ struct ExploreCommand: ParsableCommand {
     }
     // Threshold quorums are decided by their size; listing them would cap n needlessly.
     let loaded = try ProtocolSpecReader.load(path: spec, listingQuorums: false)
-    let model = try ReadWriteModel(loaded.instance)
     let symmetry = loaded.symmetry && !noSymmetry
+    // Under symmetry a threshold B is not listed: one initial state per orbit.
+    let model = try ReadWriteModel(
+      loaded.instance, symmetryGenerators: loaded.generators, initialStatesPerOrbit: symmetry,
+      maxCosets: maxCosets)
     let limits = SearchLimits(
       maxStates: maxStates, timeout: timeout, memoryLimitBytes: memoryLimit << 20,
       symmetry: symmetry)

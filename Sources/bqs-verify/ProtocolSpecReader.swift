@@ -22,14 +22,24 @@ import Yams
 /// writes-per-writer: 1           # default 1
 /// readers: 1                     # default 1
 /// reads-per-reader: 1            # default 1
-/// symmetry: on                   # on | off, default on
+/// symmetry: on                   # on | off, default on; or a stated group:
+/// # symmetry: {generators: [[[a1, a2, a3], [b1, b2, b3]], [[0, 1]]]}
 /// ```
+///
+/// A stated group is given by generators, each a list of cycles of servers (numbers or names):
+/// `[[0, 1, 2], [3, 4]]` maps 0 to 1, 1 to 2, 2 to 0 and exchanges 3 and 4. Every generator
+/// must map B onto B and the quorums onto the quorums (else the spec is rejected, naming the
+/// generator's line): the search then canonicalises under the group they generate together with
+/// the permutations of interchangeable servers.
 ///
 /// `protocol: update` selects the Section 6 model instead (``UpdateSpecReader``).
 enum ProtocolSpecReader {
   struct Loaded {
     var instance: ReadWriteInstance
     var symmetry: Bool
+    /// The stated generators (`g[u]` the image of server `u`), each checked to preserve B and
+    /// the quorums; nil when the group is computed.
+    var generators: [[Int]]? = nil
   }
 
   static let keys = [
@@ -196,28 +206,73 @@ enum ProtocolSpecReader {
     let wpw = try count("writes-per-writer", default: 1, min: 1, max: ReadWriteInstance.maxWrites)
     let readers = try count("readers", default: 1, min: 0, max: ReadWriteInstance.maxReads)
     let rpr = try count("reads-per-reader", default: 1, min: 1, max: ReadWriteInstance.maxReads)
+    /// A generator: a list of cycles, each a list of distinct servers.
+    func permutation(_ node: Node) throws -> [Int] {
+      guard let cycles = node.sequence else {
+        throw error("a symmetry generator must be a list of cycles (lists of servers)", node, file)
+      }
+      var image = Array(0..<n)
+      var moved = Set<Int>()
+      for cycleNode in cycles {
+        guard let items = cycleNode.sequence, !items.isEmpty else {
+          throw error("a cycle must be a non-empty list of servers", cycleNode, file)
+        }
+        let cycle = try items.map(server)
+        for (k, u) in cycle.enumerated() {
+          guard moved.insert(u).inserted else {
+            throw error(
+              "server '\(universe.name(of: u))' appears twice in a symmetry generator", items[k],
+              file)
+          }
+          image[u] = cycle[(k + 1) % cycle.count]
+        }
+      }
+      return image
+    }
     var symmetry = true
+    var stated: [(permutation: [Int], node: Node)]? = nil
     if let node = fields["symmetry"] {
-      switch node.string?.lowercased() {
-      case "on", "true", "yes": symmetry = true
-      case "off", "false", "no": symmetry = false
-      default: throw error("symmetry must be on or off", node, file)
+      if let m = node.mapping {
+        guard m.count == 1, let first = m.first, first.key.string == "generators",
+          let list = first.value.sequence, !list.isEmpty
+        else {
+          throw error(
+            "symmetry must be on, off or {generators: [[[servers of a cycle], ...], ...]}", node,
+            file)
+        }
+        stated = try list.map { (try permutation($0), $0) }
+      } else {
+        switch node.string?.lowercased() {
+        case "on", "true", "yes": symmetry = true
+        case "off", "false", "no": symmetry = false
+        default:
+          throw error(
+            "symmetry must be on, off or {generators: [[[servers of a cycle], ...], ...]}", node,
+            file)
+        }
       }
     }
+    let instance: ReadWriteInstance
     do {
       if let q = qs.threshold, !listingQuorums {
-        let instance = try ReadWriteInstance.unlistedThreshold(
+        instance = try ReadWriteInstance.unlistedThreshold(
           universe: universe, failProne: failProne, q: q, readRule: rule, writers: writers,
           writesPerWriter: wpw, readers: readers, readsPerReader: rpr)
-        return Loaded(instance: instance, symmetry: symmetry)
+      } else {
+        instance = try ReadWriteInstance(
+          universe: universe, failProne: failProne, quorums: quorums,
+          quorumThreshold: qs.threshold, readRule: rule, writers: writers,
+          writesPerWriter: wpw, readers: readers, readsPerReader: rpr)
       }
-      let instance = try ReadWriteInstance(
-        universe: universe, failProne: failProne, quorums: quorums,
-        quorumThreshold: qs.threshold, readRule: rule, writers: writers,
-        writesPerWriter: wpw, readers: readers, readsPerReader: rpr)
-      return Loaded(instance: instance, symmetry: symmetry)
     } catch let e as InputError {
       throw InputError(e.message, file: file, line: root.mark?.line ?? 1, column: 1)
     }
+    // A wrong stated symmetry would merge states that are not equivalent: unsound.
+    for (k, g) in (stated ?? []).enumerated() {
+      if let why = ServerSymmetryGroup.violation(g.permutation, instance: instance) {
+        throw error("symmetry generator \(k + 1) \(why)", g.node, file)
+      }
+    }
+    return Loaded(instance: instance, symmetry: symmetry, generators: stated?.map(\.permutation))
   }
 }

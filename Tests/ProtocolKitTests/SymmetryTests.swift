@@ -2,7 +2,8 @@ import ProtocolKit
 import QuorumKit
 import XCTest
 
-/// Symmetry reduction by classes of interchangeable servers: the same verdicts as without it,
+/// Symmetry reduction by classes of interchangeable servers (and the automorphism group they
+/// are normal in, SymmetryGroupTests): the same verdicts as without it,
 /// and the stored representatives stand for exactly the unreduced state space.
 final class SymmetryTests: XCTestCase {
   func verdictName(_ v: Verdict<ReadWriteModel>) -> String {
@@ -112,15 +113,23 @@ final class SymmetryTests: XCTestCase {
     XCTAssertEqual(model.symmetryClasses, [[0, 1, 2], [3, 4, 5], [6, 7, 8]])
     let on = try model.explore(limits: SearchLimits(symmetry: true))
     XCTAssertEqual(verdictName(on.verdict), "safe")
-    XCTAssertEqual(on.statistics.states, 23491)
+    // The rows are also exchangeable as blocks: the automorphism group (S3 wr S3, order 1296)
+    // has 6 cosets of the classes' permutations (order 216). Under the classes alone 23,491
+    // states were stored.
+    XCTAssertEqual(model.group.subgroupOrder, 216)
+    XCTAssertEqual(model.group.order, 1296)
+    XCTAssertEqual(on.statistics.states, 4170)
     XCTAssertEqual(on.statistics.representedStates, 1_018_390)
-    // One row per quorum: no transposition is a symmetry, nothing is reduced.
+    // One row per quorum: no transposition is a symmetry, but the automorphism group (rows,
+    // columns, transposition) has order 72.
     let oneRow = try ReadWriteModel(
       ReadWriteInstance(
         universe: u, failProne: .threshold(universe: u, f: 1),
         quorums: try QuorumSystem.grid(k: 3, rows: 1).quorums!, readRule: .opaque, writers: 1,
         readers: 1))
-    XCTAssertFalse(oneRow.hasSymmetry)
+    XCTAssertEqual(oneRow.symmetryClasses.count, 9)
+    XCTAssertTrue(oneRow.hasSymmetry)
+    XCTAssertEqual(oneRow.group.order, 72)
   }
 
   func testReducedActionsReachTheSameRepresentatives() throws {

@@ -158,4 +158,37 @@ final class ServerPermutationGroupTests: XCTestCase {
     }
     XCTAssertGreaterThan(reduced, 60)
   }
+
+  func testAutomorphismsOfSeveralFamilies() throws {
+    // The 3 x 3 grid with one row and one column per quorum: rows, columns and the transpose
+    // (order 72); with B = the rows (a partition) too, the transpose is lost (order 36).
+    let grid = gridQuorums(k: 3, rows: 1)
+    let rows = [ServerSet([0, 1, 2]), ServerSet([3, 4, 5]), ServerSet([6, 7, 8])]
+    let both = try XCTUnwrap(ServerPermutationGroup.automorphisms(preserving: [rows, grid], n: 9))
+    XCTAssertEqual(
+      try XCTUnwrap(ServerPermutationGroup.automorphisms(preserving: [grid], n: 9)).order, 72)
+    XCTAssertEqual(both.order, 36)
+    for g in both.generators {
+      XCTAssertTrue(ServerPermutationGroup.preserves(g, grid))
+      XCTAssertTrue(ServerPermutationGroup.preserves(g, rows))
+    }
+    let transpose = [0, 3, 6, 1, 4, 7, 2, 5, 8]
+    XCTAssertTrue(ServerPermutationGroup.preserves(transpose, grid))
+    XCTAssertFalse(ServerPermutationGroup.preserves(transpose, rows))
+    XCTAssertFalse(ServerPermutationGroup.preserves([0, 0, 1, 3, 4, 5, 6, 7, 8], grid))
+    // The same set in two families is not confused: {0, 1} as a quorum and as a member of B.
+    let pair = [ServerSet([0, 1]), ServerSet([2, 3])]
+    let g = try XCTUnwrap(
+      ServerPermutationGroup.automorphisms(preserving: [pair, [ServerSet([0, 1])]], n: 4))
+    XCTAssertEqual(g.order, 4)  // (0 1) and (2 3); merged into one family it would be 8
+    // Brute force on every permutation of 5 servers for a random pair of families.
+    let b = [ServerSet([0, 1]), ServerSet([1, 2]), ServerSet([3])]
+    let q = [ServerSet([0, 1, 2, 4]), ServerSet([1, 2, 3, 4]), ServerSet([0, 2, 3])]
+    let expected = allPermutations(5).filter {
+      ServerPermutationGroup.preserves($0, b) && ServerPermutationGroup.preserves($0, q)
+    }.count
+    XCTAssertEqual(
+      try XCTUnwrap(ServerPermutationGroup.automorphisms(preserving: [b, q], n: 5)).order,
+      Double(expected))
+  }
 }

@@ -1,5 +1,3 @@
-import QuorumKit
-
 /// A partition of the servers and of the quorums of a listed system that colour refinement
 /// cannot split further: every server of a server cell `S` lies in the same number of
 /// quorums of each quorum cell `O`, and every quorum of `O` has the same number `c(O, S)` of
@@ -41,16 +39,19 @@ public struct EquitablePartition: Sendable, Equatable {
   /// - Parameters:
   ///   - quorums: the quorums as bitsets over `0..<n`.
   ///   - initial: canonical starting colours `0..<k` of the servers.
+  ///   - initialQuorumColours: starting colours `0..<k` of the quorums (all alike when nil),
+  ///     e.g. to tell apart the sets of two families refined together.
   ///   - stopAtDistinctQuorums: stop as soon as every quorum has a colour of its own (cells
   ///     only split, so the quorum cells are then final; the server cells may not be).
   public static func refine(
-    quorums: [UInt64], n: Int, initial: [Int]? = nil, stopAtDistinctQuorums: Bool = false
+    quorums: [UInt64], n: Int, initial: [Int]? = nil, initialQuorumColours: [Int]? = nil,
+    stopAtDistinctQuorums: Bool = false
   ) -> EquitablePartition {
     var sc = initial ?? [Int](repeating: 0, count: n)
     var k = (sc.max() ?? -1) + 1
     let m = quorums.count
-    var qc = [Int](repeating: 0, count: m)
-    var kq = m == 0 ? 0 : 1
+    var qc = initialQuorumColours ?? [Int](repeating: 0, count: m)
+    var kq = m == 0 ? 0 : (qc.max() ?? 0) + 1
     var members = [[Int]](repeating: [], count: n)
     for (q, bits) in quorums.enumerated() {
       var b = bits
@@ -144,22 +145,63 @@ public struct ServerPermutationGroup: Sendable {
   {
     precondition(n >= 1 && n <= ServerSet.capacity)
     let bits = ServerSet.sortedDistinct(quorums).map(\.bits)
-    var search = AutomorphismSearch(quorums: bits, n: n, budget: nodeLimit)
+    var search = AutomorphismSearch(families: [bits], n: n, budget: nodeLimit)
     return search.run()
+  }
+
+  /// The group of the permutations of `0..<n` (at most 64 servers) that map each of `families`
+  /// onto itself (e.g. a fail-prone system's members and the quorums: the automorphisms of
+  /// both at once), or nil when the search needs more than `nodeLimit` refinements. The sets
+  /// of the families are refined together, each family with a colour of its own, and every
+  /// generator is checked against every family.
+  public static func automorphisms(
+    preserving families: [[ServerSet]], n: Int, nodeLimit: Int = 20_000
+  ) -> ServerPermutationGroup? {
+    precondition(n >= 1 && n <= ServerSet.capacity)
+    let lists = families.map { ServerSet.sortedDistinct($0).map(\.bits) }
+    var search = AutomorphismSearch(families: lists, n: n, budget: nodeLimit)
+    return search.run()
+  }
+
+  /// True iff `permutation` (`permutation[u]` the image of server `u`) is a permutation of
+  /// `0..<n` that maps the family `sets` onto itself.
+  public static func preserves(_ permutation: [Int], _ sets: [ServerSet]) -> Bool {
+    let n = permutation.count
+    guard Set(permutation).count == n, permutation.allSatisfy({ $0 >= 0 && $0 < n }) else {
+      return false
+    }
+    let family = Set(sets)
+    for set in family {
+      var image = ServerSet()
+      for u in set {
+        guard u < n else { return false }
+        image.insert(permutation[u])
+      }
+      if !family.contains(image) { return false }
+    }
+    return true
   }
 }
 
 private struct AutomorphismSearch {
+  /// The sets of every family, one after the other.
   let quorums: [UInt64]
+  /// The family of each set of `quorums`, as its starting colour.
+  let quorumColours: [Int]
   let n: Int
   var budget: Int
-  let family: Set<UInt64>
+  let families: [[UInt64]]
+  let lookups: [Set<UInt64>]
 
-  init(quorums: [UInt64], n: Int, budget: Int) {
-    self.quorums = quorums
+  init(families: [[UInt64]], n: Int, budget: Int) {
+    self.quorums = families.flatMap { $0 }
+    self.quorumColours = families.enumerated().flatMap { k, f in
+      [Int](repeating: k, count: f.count)
+    }.denseRanks()
     self.n = n
     self.budget = budget
-    self.family = Set(quorums)
+    self.families = families
+    self.lookups = families.map { Set($0) }
   }
 
   struct Level {
@@ -176,7 +218,10 @@ private struct AutomorphismSearch {
   mutating func refine(_ colours: [Int]) -> [Int]? {
     budget -= 1
     if budget < 0 { return nil }
-    return EquitablePartition.refine(quorums: quorums, n: n, initial: colours).serverColour
+    return EquitablePartition.refine(
+      quorums: quorums, n: n, initial: colours,
+      initialQuorumColours: quorumColours
+    ).serverColour
   }
 
   /// The first smallest non-singleton cell of a colouring, or nil when it is discrete.
@@ -267,14 +312,16 @@ private struct AutomorphismSearch {
   }
 
   func isAutomorphism(_ sigma: [Int]) -> Bool {
-    for q in quorums {
-      var image: UInt64 = 0
-      var b = q
-      while b != 0 {
-        image |= 1 << UInt64(sigma[b.trailingZeroBitCount])
-        b &= b - 1
+    for (family, lookup) in zip(families, lookups) {
+      for q in family {
+        var image: UInt64 = 0
+        var b = q
+        while b != 0 {
+          image |= 1 << UInt64(sigma[b.trailingZeroBitCount])
+          b &= b - 1
+        }
+        if !lookup.contains(image) { return false }
       }
-      if !family.contains(image) { return false }
     }
     return true
   }
