@@ -67,6 +67,10 @@ public struct UpdateBMC: BoundedRunEncoder {
   /// A wrong rule to encode instead of the model's (nil: the model's rules). Tests only.
   var mutation: Mutation? = nil
 
+  /// Only runs from the initial state whose Byzantine servers are this member of B (nil: any
+  /// member). Tests only: it lets a cross-check compare the encoders on one initial state.
+  var pinnedFaulty: ServerSet? = nil
+
   /// What bmc does not encode in `instance`, as a sentence, or nil when it covers it.
   public static func unsupported(_ instance: UpdateInstance) -> String? {
     if instance.readings.step5 == .exactly {
@@ -427,7 +431,11 @@ final class UpdateEncoding {
     let S = slots.count
     // Byzantine servers: a member of B.
     faulty = (0..<n).map { bool("faulty_\($0)") }
-    if let f = thresholdF, inst.isFullySymmetric {
+    let symmetric = inst.isFullySymmetric && bmc.pinnedFaulty == nil
+    if let pin = bmc.pinnedFaulty {
+      for i in 0..<n { assert(pin.contains(i) ? faulty[i] : c.not(faulty[i])) }
+    }
+    if let f = thresholdF, symmetric {
       // Every server permutation is a symmetry of the model: fix the Byzantine servers.
       for i in 0..<n { assert(i < f ? faulty[i] : c.not(faulty[i])) }
     } else if let f = thresholdF {
@@ -456,7 +464,7 @@ final class UpdateEncoding {
     inQ = (0..<S).map { p in
       (0..<n).map { i in c.or(Q.indices.filter { Q[$0].contains(i) }.map { qsel[p][$0] }) }
     }
-    if let f = thresholdF, inst.isFullySymmetric { breakQuorumSymmetry(f) }
+    if let f = thresholdF, symmetric { breakQuorumSymmetry(f) }
     if inst.correctWriter {
       gap = (0...2).map { bool("gap_\($0)") }
       assert(c.exactly(gap, 1))

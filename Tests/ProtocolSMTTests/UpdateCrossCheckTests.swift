@@ -261,4 +261,85 @@ final class UpdateCrossCheckTests: XCTestCase {
     XCTAssertGreaterThan(lemma61, 5)
     XCTAssertGreaterThan(tally.safe, 5)
   }
+
+  /// The shortest run from `initial` to a state violating one of `model`'s safety properties,
+  /// by breadth-first search (explore from one initial state), or nil if none within `limit`.
+  func shortestViolation(_ model: UpdateModel, from initial: UpdateState, limit: Int) -> Int? {
+    func bad(_ s: UpdateState) -> Bool { model.properties.contains { !$0.holds(s) } }
+    if bad(initial) { return 0 }
+    var seen: Set<UpdateState> = [initial]
+    var level = [initial]
+    var actions: [UpdateAction] = []
+    for depth in 1...limit {
+      var next: [UpdateState] = []
+      for s in level {
+        actions.removeAll()
+        model.actions(of: s, into: &actions)
+        for a in actions {
+          guard let t = model.successor(of: s, taking: a), seen.insert(t).inserted else {
+            continue
+          }
+          if bad(t) { return depth }
+          next.append(t)
+        }
+      }
+      level = next
+    }
+    return nil
+  }
+
+  /// Teeth for the rule "Byzantine servers outside the slot's quorum Q may send ready to correct
+  /// servers" (step 4 helped by every Byzantine server, `ready(help: 3)`). On the random and
+  /// Specs instances an encoder without that rule agrees with explore: whenever a run uses
+  /// such a ready, another run of the same length makes a Byzantine member of Q do the work
+  /// (1,550 random configurations searched, 751 with a violation, none told the two apart; the
+  /// help-3 ready is enabled only under the every-other-member reading of step 3). So the
+  /// encoders are compared from one initial state: n = 6, f = 1, quorums {1, 2, 3} and
+  /// {3, 4, 5} (M1 fails), step 3 every-other-member, Byzantine server 0, outside both quorums.
+  /// Server 3 sends ready for ⟨a, t1⟩ on the echoes of 1 and 2 without echoing it, and ready
+  /// for ⟨b, t1⟩ on those of 4 and 5; server 0's ready then completes step 4 at 1 (and at 4),
+  /// and the members deliver both values (Agreement, 8 steps). Explore from that state finds the
+  /// shortest violation; the encoder pinned to it finds a replayed run of that length using a
+  /// help-3 ready and none shorter; the mutant finds none at that depth: it disagrees with
+  /// explore.
+  func testByzantineReadiesFromOutsideQHaveTeeth() throws {
+    let universe = Universe(count: 6)
+    let instance = try UpdateInstance(
+      universe: universe, failProne: try .threshold(universe: universe, f: 1),
+      quorums: [ServerSet([1, 2, 3]), ServerSet([3, 4, 5])], faultyUpdates: 2,
+      readings: UpdateReadings(step3: .everyOtherMember))
+    let pin = ServerSet([0])
+    let model = try UpdateModel(instance, only: Self.invariants)
+    let initial = try XCTUnwrap(model.initialStates.first { model.faulty($0) == pin })
+    let d = try XCTUnwrap(shortestViolation(model, from: initial, limit: 10))
+    var bmc = try UpdateBMC(instance, only: Self.invariants)
+    bmc.pinnedFaulty = pin
+    guard case .violated(let cex) = try BoundedModelChecker.check(bmc, depth: d).verdict else {
+      return XCTFail("the pinned encoder finds no run within \(d) steps")
+    }
+    XCTAssertEqual(cex.trace.steps.count, d)
+    XCTAssertEqual(cex.trace.initial, initial)
+    XCTAssertTrue(cex.trace.replays(in: model))
+    XCTAssertTrue(
+      cex.trace.steps.contains {
+        if case .ready(_, _, 3) = $0.action { return true } else { return false }
+      })
+    guard case .noViolation = try BoundedModelChecker.check(bmc, depth: d - 1).verdict else {
+      return XCTFail("the pinned encoder finds a run shorter than explore's \(d) steps")
+    }
+    var mutant = bmc
+    mutant.mutation = .noReadyFromByzantineOutsideQ
+    let verdict = try BoundedModelChecker.check(mutant, depth: d).verdict
+    guard case .noViolation = verdict else {
+      return XCTFail("the mutant agrees with explore at depth \(d): \(verdict)")
+    }
+    // Unpinned, the mutant finds a run of the same length with another Byzantine server.
+    var free = try UpdateBMC(instance, only: Self.invariants)
+    free.mutation = .noReadyFromByzantineOutsideQ
+    guard case .violated(let other) = try BoundedModelChecker.check(free, depth: d).verdict else {
+      return XCTFail("the unpinned mutant finds no run within \(d) steps")
+    }
+    XCTAssertTrue(other.trace.replays(in: model))
+    XCTAssertNotEqual(model.faulty(other.trace.initial), pin)
+  }
 }
