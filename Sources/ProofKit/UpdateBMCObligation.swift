@@ -9,8 +9,8 @@ import QuorumSMT
 /// and with a correct reader Lemma 6.1.
 ///
 /// Parameters: `protocol: update`, `n`, `f`, `q`, `faulty-updates` (default 2), `writer`,
-/// `retries`, `forged`, `reader` (default false / 0), the readings `step2`, `step3`, `step4`
-/// (defaults: the paper's; step 5 is always at-least), `property` (a name prefix such as
+/// `retries`, `forged`, `reader` (default false / 0), the readings `step2`, `step3`, `step4`,
+/// `step5` (defaults: the paper's), `property` (a name prefix such as
 /// `Lemma 6.3`; default every invariant of the instance), `depth` (the step bound K). The
 /// eventual properties are not encoded: such parameters are refused. Verdicts: `holds` means only "no violation
 /// within K steps" (UNSAT), so the claim must state the bound; `violated` with a run Z3 found,
@@ -21,7 +21,7 @@ public enum UpdateBMCObligation {
     try o.requireOnly([
       "protocol", "n", "f", "q", "faulty-updates", "writer", "retries", "forged", "reader",
       "step2",
-      "step3", "step4", "property", "depth",
+      "step3", "step4", "step5", "property", "depth",
     ])
     func reading<T: RawRepresentable & CaseIterable>(_ key: String, _ fallback: T) throws -> T
     where T.RawValue == String {
@@ -37,7 +37,7 @@ public enum UpdateBMCObligation {
     let d = UpdateReadings.paper
     let readings = UpdateReadings(
       step2: try reading("step2", d.step2), step3: try reading("step3", d.step3),
-      step4: try reading("step4", d.step4))
+      step4: try reading("step4", d.step4), step5: try reading("step5", d.step5))
     let depth = try o.int("depth")
     guard depth >= 1 && depth <= 10_000 else {
       throw o.error(

@@ -9,10 +9,11 @@ import Z3Kit
 /// symbolic Byzantine help and every interleaving, checked against the safety invariants
 /// Lemma 6.2 (Integrity) and Lemma 6.3 (Agreement), and with a correct reader Lemma 6.1.
 ///
-/// **Covered.** Every instance ``UpdateInstance`` describes except one feature, which
-/// ``unsupported(_:)`` names and the initialiser refuses: the `exactly` reading of step 5. The
-/// eventual properties (Lemmas 6.5 and 6.6, checked by explore on quiescent states) are not
-/// bounded properties and are not encoded.
+/// **Covered.** Every instance ``UpdateInstance`` describes, every reading of Figure 3
+/// included (under the `exactly` reading of step 5 every Deliver is a step of its own and a
+/// ready received from a Byzantine server outside Q, `readyFromOutside`, rules step 5 out at
+/// that server, as in the model). The eventual properties (Lemmas 6.5 and 6.6, checked by
+/// explore on quiescent states) are not bounded properties and are not encoded.
 ///
 /// **Encoding (unrolled transition relation).** The state after each step t = 0...K is a
 /// vector of Booleans: per update slot and correct server, "update received", "echo sent",
@@ -71,19 +72,16 @@ public struct UpdateBMC: BoundedRunEncoder {
   /// member). Tests only: it lets a cross-check compare the encoders on one initial state.
   var pinnedFaulty: ServerSet? = nil
 
-  /// What bmc does not encode in `instance`, as a sentence, or nil when it covers it.
+  /// What bmc does not encode in `instance`, as a sentence, or nil when it covers it (every
+  /// instance now: the reader and the `exactly` reading of step 5 are encoded).
   public static func unsupported(_ instance: UpdateInstance) -> String? {
-    if instance.readings.step5 == .exactly {
-      return
-        "bmc does not encode the step5 reading 'exactly' of the update protocol (only at-least): use explore"
-    }
     return nil
   }
 
   /// The encoder of `instance`; `only` restricts the properties as ``UpdateModel`` does.
   ///
-  /// - Throws: ``InputError`` when ``unsupported(_:)`` names a feature of the instance, when B
-  ///   has more than `maxFaultySets` members, or when no safety property is selected.
+  /// - Throws: ``InputError`` when B has more than `maxFaultySets` members or when no safety
+  ///   property is selected.
   public init(_ instance: UpdateInstance, only: [String]? = nil, maxFaultySets: Int = 100_000)
     throws
   {
@@ -118,6 +116,7 @@ final class UpdateEncoding {
     var rdy: [[Term]]
     var dlv: [[Term]]
     var fr: [[Term]]
+    var fo: [[Term]]  // a Byzantine server outside Q sent it ready (`exactly` reading only)
   }
 
   /// The global Booleans of one state.
@@ -247,15 +246,22 @@ final class UpdateEncoding {
   }
 
   /// The ready senders server j may have received from for slot position p (`rdy` the
-  /// correct servers' readies, `inside` whether the Byzantine members of Q sent it ready).
-  func readySenders(_ rdy: [Term], _ j: Int, _ p: Int, inside: Term) -> [Term] {
+  /// correct servers' readies, `inside` whether the Byzantine members of Q sent it ready,
+  /// `outside` whether the Byzantine non-members did, recorded under `exactly` only).
+  func readySenders(_ rdy: [Term], _ j: Int, _ p: Int, inside: Term, outside: Term?) -> [Term] {
     let q = inQ[p]
     return (0..<n).map { i in
-      c.or([
-        c.and([q[j], rdy[i], c.not(faulty[i])]), c.and([inside, faulty[i], q[i]]),
-      ])
+      var from = [c.and([q[j], rdy[i], c.not(faulty[i])]), c.and([inside, faulty[i], q[i]])]
+      if let outside { from.append(c.and([outside, faulty[i], c.not(q[i])])) }
+      return c.or(from)
     }
   }
+
+  /// Whether `exactly` is the reading of step 5 (only then are the `fo` bits encoded).
+  var exactly: Bool { inst.readings.step5 == .exactly }
+
+  /// The `fo` bit of a server, or nil when step 5 is read `at-least` (no such bit).
+  func outside(_ s: Bits, _ p: Int, _ j: Int) -> Term? { exactly ? s.fo[p][j] : nil }
 
   func step4(_ senders: [Term], _ p: Int) -> Term {
     c.not(covered(inst.readings.step4 == .withinQuorum ? inter(senders, inQ[p]) : senders))
@@ -424,7 +430,7 @@ final class UpdateEncoding {
 
   func allFalse() -> Bits {
     let z = slots.map { _ in empty }
-    return Bits(upd: z, echo: z, rdy: z, dlv: z, fr: z)
+    return Bits(upd: z, echo: z, rdy: z, dlv: z, fr: z, fo: z)
   }
 
   func build() {
@@ -623,6 +629,7 @@ final class UpdateEncoding {
     var rdyA = s.rdy
     var dlvA = s.dlv
     var frA = s.fr
+    var foA = s.fo
     var lazyDeliveries = [[(pair: Int, taken: Term)]](repeating: [], count: n)
     for p in 0..<S {
       let k = slots[p]
@@ -657,7 +664,7 @@ final class UpdateEncoding {
         }
         var r3 = no
         if inst.readings.step4 == .anyServers && bmc.mutation != .noReadyFromByzantineOutsideQ {
-          let mine = readySenders(s.rdy[p], j, p, inside: s.fr[p][j])
+          let mine = readySenders(s.rdy[p], j, p, inside: s.fr[p][j], outside: outside(s, p, j))
           r3 = choice(
             "ready3_\(name)_\(j)",
             c.and([base, c.not(helped3), foutNE, step4(union(mine, faulty), p)])
@@ -665,10 +672,13 @@ final class UpdateEncoding {
         }
         rdyA[p][j] = c.or([s.rdy[p][j], r1, r3])
         // Byzantine members of Q send ready to j when it completes a condition.
-        let mine0 = readySenders(s.rdy[p], j, p, inside: no)
+        let mine0 = readySenders(s.rdy[p], j, p, inside: no, outside: outside(s, p, j))
         let helped = union(mine0, fin)
         let useful4 = c.and([c.not(s.rdy[p][j]), step4(helped, p)])
-        let useful5 = c.and([c.not(s.dlv[p][j]), c.not(step5(mine0, p)), step5(helped, p)])
+        // Under `exactly`, a ready received from outside Q rules step 5 out for good.
+        let open5 = exactly ? [c.not(s.fo[p][j])] : []
+        let useful5 = c.and(
+          [c.not(s.dlv[p][j])] + open5 + [c.not(step5(mine0, p)), step5(helped, p)])
         let br = choice(
           "byzready_\(name)_\(j)",
           c.and([
@@ -678,13 +688,22 @@ final class UpdateEncoding {
           ])
         ) { _ in .byzantineReady(slot: k, server: j) }
         frA[p][j] = c.or([s.fr[p][j], br, c.and([r3, finNE])])
-        // Step 5 (lazy while a client can still observe deliveries).
-        let mine = readySenders(s.rdy[p], j, p, inside: s.fr[p][j])
+        // Step 5 (lazy while a client can still observe deliveries, always under `exactly`).
+        let mine = readySenders(s.rdy[p], j, p, inside: s.fr[p][j], outside: nil)
         let dv = choice(
           "deliver_\(name)_\(j)",
-          c.and([act, correct, c.not(s.dlv[p][j]), c.not(eagerBefore), step5(mine, p)])
+          c.and(
+            [act, correct, c.not(s.dlv[p][j])] + open5 + [c.not(eagerBefore), step5(mine, p)])
         ) { _ in .deliver(slot: k, server: j) }
         dlvA[p][j] = c.or([s.dlv[p][j], dv])
+        // Under `exactly`: a Byzantine server outside Q sends ready to j before it delivered.
+        if exactly {
+          let fromOutside = choice(
+            "outside_\(name)_\(j)",
+            c.and([act, correct, c.not(g.stopped), foutNE, c.not(s.dlv[p][j])] + open5)
+          ) { _ in .readyFromOutside(slot: k, server: j) }
+          foA[p][j] = c.or([s.fo[p][j], fromOutside, r3])
+        }
         if inst.reader { lazyDeliveries[j].append((pair: UpdateSlot.pair[k], taken: dv)) }
       }
     }
@@ -708,7 +727,7 @@ final class UpdateEncoding {
       ended: inst.reader ? define("st\(t)_ended", c.or([g.ended, end])) : no)
     globals.append(next)
     reads.append(read)
-    let after = Bits(upd: updA, echo: echoA, rdy: rdyA, dlv: dlvA, fr: frA)
+    let after = Bits(upd: updA, echo: echoA, rdy: rdyA, dlv: dlvA, fr: frA, fo: foA)
     states.append(react(after, next, t))
   }
 
@@ -779,7 +798,9 @@ final class UpdateEncoding {
   /// `eagerDeliver`): once no client can observe them (the writer, if any, has performed
   /// Init; the reader, if any, has ended its read).
   func eager(_ g: Global) -> Term {
-    c.and([inst.correctWriter ? g.ph1 : yes, inst.reader ? g.ended : yes])
+    guard !exactly else { return no }
+    let all = (inst.correctWriter ? [g.ph1] : []) + (inst.reader ? [g.ended] : [])
+    return all.isEmpty ? yes : all.count == 1 ? all[0] : c.and(all)
   }
 
   /// The model's eager reactions on state `s` (global part `g`) after step t: the least
@@ -792,7 +813,7 @@ final class UpdateEncoding {
         let act = active(p, g)
         let name = UpdateSlot.names[slots[p]]
         for j in 0..<n {
-          let senders = readySenders(rdy[p], j, p, inside: s.fr[p][j])
+          let senders = readySenders(rdy[p], j, p, inside: s.fr[p][j], outside: outside(s, p, j))
           let fire = c.or([step3(s, j, p, help: false), step4(senders, p)])
           nextRdy[p][j] = define(
             "st\(t)_r\(round)_rdy_\(name)_\(j)",
@@ -808,13 +829,16 @@ final class UpdateEncoding {
       let act = active(p, g)
       let name = UpdateSlot.names[slots[p]]
       for j in 0..<n {
-        let senders = readySenders(rdy[p], j, p, inside: s.fr[p][j])
+        let senders = readySenders(rdy[p], j, p, inside: s.fr[p][j], outside: nil)
         out.dlv[p][j] = define(
           "st\(t)_dlv_\(name)_\(j)",
           c.or([s.dlv[p][j], c.and([eager, act, c.not(faulty[j]), step5(senders, p)])]))
         out.upd[p][j] = define("st\(t)_upd_\(name)_\(j)", s.upd[p][j])
         out.echo[p][j] = define("st\(t)_echo_\(name)_\(j)", s.echo[p][j])
         out.fr[p][j] = define("st\(t)_fr_\(name)_\(j)", s.fr[p][j])
+        if inst.readings.step5 == .exactly {
+          out.fo[p][j] = define("st\(t)_fo_\(name)_\(j)", s.fo[p][j])
+        }
       }
     }
     return out

@@ -22,9 +22,9 @@ struct BMCCommand: ParsableCommand {
       steps", not "safe"), 1 when Z3 finds one (decoded, replayed through the explicit model and \
       printed), 2 for bad input, 3 when the solver answers unknown or runs out of time. With \
       protocol: update (Section 6) bmc checks the invariants Lemma 6.2 (Integrity) and Lemma 6.3 \
-      (Agreement), faulty client and Byzantine servers included, and with reader: on Lemma 6.1; \
-      it refuses (exit 2) the step5 reading 'exactly', and does not check the eventual \
-      properties (Lemmas 6.5, 6.6: explore checks them on quiescent states).
+      (Agreement), faulty client and Byzantine servers included, and with reader: on Lemma 6.1, \
+      under every reading of Figure 3; it does not check the eventual properties (Lemmas 6.5, \
+      6.6: explore checks them on quiescent states).
       """)
 
   @Argument(help: ArgumentHelp("The protocol spec file (YAML or JSON).", valueName: "spec"))

@@ -96,12 +96,24 @@ final class BMCUpdateCommandTests: XCTestCase {
     XCTAssertFalse(r.stdout.contains("  11. "), r.stdout)
   }
 
-  /// What bmc does not encode is refused with exit 2 and a reason, never answered.
-  func testUnsupportedFeaturesExitTwo() throws {
-    let exactly = try CommandRunner.run([
-      "bmc", "Specs/protocols/update-reading-step5-exactly.yaml", "--depth", "5",
+  /// The `exactly` reading of step 5: every Deliver is a step of its own, so the forged
+  /// ⟨x, tw⟩ on quorums of 2 out of 4 is delivered after 3 steps (exit 1), none within 2
+  /// (exit 0); the Specs instance (masking, a correct writer) has none within 10.
+  func testStep5Exactly() throws {
+    let broken = "Specs/protocols/update-reading-step5-exactly-broken-n4-f1-q2-bmc.yaml"
+    let r = try CommandRunner.run(["bmc", broken, "--depth", "3", "--json"])
+    XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
+    let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+    XCTAssertTrue((object["property"] as? String)?.hasPrefix("Lemma 6.2 (Integrity)") == true)
+    XCTAssertEqual((object["trace"] as? [Any])?.count, 3)
+    XCTAssertEqual((object["readings"] as? [String: String])?["step5"], "exactly")
+    let below = try CommandRunner.run(["bmc", broken, "--depth", "2"])
+    XCTAssertEqual(below.status, 0, below.stdout + below.stderr)
+    XCTAssertTrue(below.stdout.hasPrefix("no violation within 2 steps"), below.stdout)
+    let spec = try CommandRunner.run([
+      "bmc", "Specs/protocols/update-reading-step5-exactly.yaml", "--depth", "10",
     ])
-    XCTAssertEqual(exactly.status, 2)
-    XCTAssertTrue(exactly.stderr.contains("step5 reading 'exactly'"))
+    XCTAssertEqual(spec.status, 0, spec.stdout + spec.stderr)
+    XCTAssertTrue(spec.stdout.hasPrefix("no violation within 10 steps"), spec.stdout)
   }
 }

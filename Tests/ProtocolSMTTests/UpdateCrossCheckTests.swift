@@ -262,6 +262,67 @@ final class UpdateCrossCheckTests: XCTestCase {
     XCTAssertGreaterThan(tally.safe, 5)
   }
 
+  /// The `exactly` reading of step 5 (threshold B only): the Specs instance (n = 5, f = 1,
+  /// q = 4, a correct writer: the invariants hold, none at the BFS depth capped at 12) and 40
+  /// random configurations (fixed seed: n = 3 or 4, f = 0 or 1, threshold or listed quorums,
+  /// 0-2 faulty updates, a writer or not, a reader or not, every supported reading of steps
+  /// 2-4). Under `exactly` every Deliver is a step and a ready from a Byzantine server outside Q
+  /// received before it (`readyFromOutside`) rules step 5 out.
+  func testStep5ExactlyConfigurations() throws {
+    var tally = Tally()
+    let spec = try UpdateInstance.threshold(
+      n: 5, f: 1, q: 4, faultyUpdates: 0, correctWriter: true,
+      readings: UpdateReadings(step5: .exactly))
+    try crossCheck(
+      spec, "update-reading-step5-exactly", tally: &tally, maxStates: 1_000_000, safeCap: 12)
+    XCTAssertEqual(tally.safe, 1)
+    var rng = SplitMix64(seed: 0x6_E5AC)
+    let count = 40
+    for index in 0..<count {
+      let n = Int.random(in: 3...4, using: &rng)
+      let universe = Universe(count: n)
+      let failProne = try FailProneSystem.threshold(
+        universe: universe, f: Int.random(in: 0...1, using: &rng))
+      let quorums: [ServerSet]
+      var threshold: Int? = nil
+      if Bool.random(using: &rng) {
+        let q = Int.random(in: 2...n, using: &rng)
+        quorums = Array(KSubsets(n: n, k: q))
+        threshold = q
+      } else {
+        var list: [ServerSet] = []
+        for _ in 0..<Int.random(in: 1...3, using: &rng) {
+          var s = ServerSet()
+          for i in 0..<n where Int.random(in: 0..<3, using: &rng) != 0 { s.insert(i) }
+          if s.isEmpty { s.insert(Int.random(in: 0..<n, using: &rng)) }
+          list.append(s)
+        }
+        quorums = list
+      }
+      let writer = Bool.random(using: &rng)
+      let faultyUpdates = Int.random(in: (writer ? 0 : 1)...2, using: &rng)
+      let readings = UpdateReadings(
+        step2: UpdateReadings.Step2.allCases.randomElement(using: &rng)!,
+        step3: UpdateReadings.Step3.allCases.randomElement(using: &rng)!,
+        step4: UpdateReadings.Step4.allCases.randomElement(using: &rng)!, step5: .exactly)
+      let instance = try UpdateInstance(
+        universe: universe, failProne: failProne, quorums: quorums, quorumThreshold: threshold,
+        faultyUpdates: faultyUpdates, correctWriter: writer,
+        retries: writer && Bool.random(using: &rng) ? 1 : 0,
+        forged: writer && Bool.random(using: &rng), reader: Int.random(in: 0..<3, using: &rng) == 0,
+        readings: readings)
+      try crossCheck(
+        instance, "random exactly #\(index) \(instance)", tally: &tally, maxStates: 60_000,
+        safeCap: 8)
+    }
+    print(
+      "update cross-check, step5 exactly: \(tally.instances) instances (\(tally.violated) violated, \(tally.safe) safe, \(tally.skipped) skipped), \(tally.queries) bmc queries"
+    )
+    XCTAssertGreaterThanOrEqual(tally.instances, (count + 1) * 3 / 4)
+    XCTAssertGreaterThan(tally.violated, 3)
+    XCTAssertGreaterThan(tally.safe, 3)
+  }
+
   /// The shortest run from `initial` to a state violating one of `model`'s safety properties,
   /// by breadth-first search (explore from one initial state), or nil if none within `limit`.
   func shortestViolation(_ model: UpdateModel, from initial: UpdateState, limit: Int) -> Int? {
