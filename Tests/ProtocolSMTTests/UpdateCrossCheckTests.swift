@@ -6,7 +6,8 @@ import XCTest
 
 /// bmc against explore on the Section 6 update protocol: on every instance where both run,
 /// they agree on whether a run of at most K steps violates Lemma 6.2 (Integrity) or Lemma 6.3
-/// (Agreement), and with a correct reader Lemma 6.1 too. Explore (restricted to those two invariants) gives the shortest violating depth
+/// (Agreement), and with a correct reader Lemma 6.1 too, under every reading of Figure 3 (step 5
+/// `exactly` included). Explore (restricted to those two invariants) gives the shortest violating depth
 /// D, or safe with the BFS depth; bmc must find a replayed run at depth D and none at D - 1, and
 /// none at min(BFS depth, cap) on a safe instance.
 final class UpdateCrossCheckTests: XCTestCase {
