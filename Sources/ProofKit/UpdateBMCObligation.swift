@@ -5,21 +5,23 @@ import QuorumSMT
 
 /// The `bmc` method with `protocol: update`: the Section 6 update protocol (Figure 3 under the
 /// write protocol of 6.1) on a threshold instance, every run of at most `depth` steps as one
-/// SMT query (``UpdateBMC``), checked against Lemma 6.2 (Integrity) and Lemma 6.3 (Agreement).
+/// SMT query (``UpdateBMC``), checked against Lemma 6.2 (Integrity) and Lemma 6.3 (Agreement),
+/// and with a correct reader Lemma 6.1.
 ///
 /// Parameters: `protocol: update`, `n`, `f`, `q`, `faulty-updates` (default 2), `writer`,
-/// `retries`, `forged` (default false / 0), the readings `step2`, `step3`, `step4` (defaults:
-/// the paper's; step 5 is always at-least), `property` (a name prefix such as `Lemma 6.3`;
-/// default both invariants), `depth` (the step bound K). A reader and the eventual properties
-/// are not encoded: such parameters are refused. Verdicts: `holds` means only "no violation
+/// `retries`, `forged`, `reader` (default false / 0), the readings `step2`, `step3`, `step4`,
+/// `step5` (defaults: the paper's), `property` (a name prefix such as
+/// `Lemma 6.3`; default every invariant of the instance), `depth` (the step bound K). The
+/// eventual properties are not encoded: such parameters are refused. Verdicts: `holds` means only "no violation
 /// within K steps" (UNSAT), so the claim must state the bound; `violated` with a run Z3 found,
 /// decoded and replayed through the model; solver unknown or the budget is `unknown`.
 public enum UpdateBMCObligation {
   /// Runs an update-protocol bmc obligation.
   public static func run(_ o: Obligation, options: EngineOptions) throws -> Outcome {
     try o.requireOnly([
-      "protocol", "n", "f", "q", "faulty-updates", "writer", "retries", "forged", "step2",
-      "step3", "step4", "property", "depth",
+      "protocol", "n", "f", "q", "faulty-updates", "writer", "retries", "forged", "reader",
+      "step2",
+      "step3", "step4", "step5", "property", "depth",
     ])
     func reading<T: RawRepresentable & CaseIterable>(_ key: String, _ fallback: T) throws -> T
     where T.RawValue == String {
@@ -35,7 +37,7 @@ public enum UpdateBMCObligation {
     let d = UpdateReadings.paper
     let readings = UpdateReadings(
       step2: try reading("step2", d.step2), step3: try reading("step3", d.step3),
-      step4: try reading("step4", d.step4))
+      step4: try reading("step4", d.step4), step5: try reading("step5", d.step5))
     let depth = try o.int("depth")
     guard depth >= 1 && depth <= 10_000 else {
       throw o.error(
@@ -49,7 +51,7 @@ public enum UpdateBMCObligation {
         faultyUpdates: try o.int("faulty-updates", default: 2),
         correctWriter: try o.bool("writer", default: false),
         retries: try o.int("retries", default: 0), forged: try o.bool("forged", default: false),
-        readings: readings)
+        reader: try o.bool("reader", default: false), readings: readings)
       encoder = try UpdateBMC(instance, only: only)
     } catch let e as InputError {
       throw o.error(e.message, line: o.parameters["n"]?.line)
@@ -59,6 +61,9 @@ public enum UpdateBMCObligation {
       encoder, depth: depth,
       options: BMCOptions(timeout: remaining, keepSMTLIB2: options.keepSMTLIB2, seed: options.seed))
     let s = result.statistics
+    let lemmas = encoder.system.properties.map {
+      $0.name.split(separator: ":").first.map(String.init) ?? $0.name
+    }.joined(separator: " or ")
     let size = "query: \(s.booleans) Boolean variables, \(s.assertions) assertions"
     var queries: [ProofQuery] = []
     let answer: String
@@ -70,7 +75,7 @@ public enum UpdateBMCObligation {
     if let text = result.smtlib2 {
       queries.append(
         ProofQuery(
-          title: "a run of at most \(depth) steps violating Integrity or Agreement",
+          title: "a run of at most \(depth) steps violating \(lemmas)",
           needed: "unsat", answer: answer, seconds: s.solveSeconds, smtlib2: text))
     }
     switch result.verdict {

@@ -7,11 +7,12 @@ import Z3Kit
 /// of the model's steps, with symbolic Byzantine servers, symbolic quorum choices (the faulty
 /// client's updates, the correct writer's Init and retry), the writer's symbolic timestamp gap,
 /// symbolic Byzantine help and every interleaving, checked against the safety invariants
-/// Lemma 6.2 (Integrity) and Lemma 6.3 (Agreement).
+/// Lemma 6.2 (Integrity) and Lemma 6.3 (Agreement), and with a correct reader Lemma 6.1.
 ///
-/// **Covered.** Every instance ``UpdateInstance`` describes except two features, which
-/// ``unsupported(_:)`` names and the initialiser refuses: the correct reader (Lemma 6.1) and
-/// the `exactly` reading of step 5. The eventual properties (Lemmas 6.5 and 6.6, checked by
+/// **Covered.** Every instance ``UpdateInstance`` describes, every reading of Figure 3
+/// included (under the `exactly` reading of step 5 every Deliver is a step of its own and a
+/// ready received from a Byzantine server outside Q, `readyFromOutside`, rules step 5 out at
+/// that server, as in the model). The eventual properties (Lemmas 6.5 and 6.6, checked by
 /// explore on quiescent states) are not bounded properties and are not encoded.
 ///
 /// **Encoding (unrolled transition relation).** The state after each step t = 0...K is a
@@ -25,9 +26,24 @@ import Z3Kit
 /// bits followed by the model's eager reactions: the least fixpoint of steps 3-4 (unrolled n
 /// rounds: per slot, each round that changes anything adds a server, so n rounds reach it) and,
 /// when deliveries are eager, step 5 on the fixpoint. The query asks that some state t ≤ K
-/// violates Integrity or Agreement. The model's state fields that decide neither an enabling
-/// condition nor a property (the stored pairs after Init, forgotten Byzantine readies) are not
-/// encoded: the replay through ``UpdateModel/successor(of:taking:)`` recomputes them.
+/// violates Integrity or Agreement (or Lemma 6.1). The model's state fields that decide neither
+/// an enabling condition nor a property (forgotten Byzantine readies, the answers after the
+/// read, the stored pairs once the read is over) are not encoded: the replay through
+/// ``UpdateModel/successor(of:taking:)`` recomputes them.
+///
+/// **The reader (Lemma 6.1).** As the model: beginRead (recording, per pair, whether its write
+/// had ended: all correct servers of some quorum delivered it), one respond step per answer
+/// (a correct server answers the pair it stores, one-hot per server, updated by each lazy
+/// Deliver when the pair's timestamp is larger; a Byzantine server any pair of the instance)
+/// while the answering servers lie inside some quorum, and endRead on a quorum that could still
+/// grow (an answer completing a quorum that cannot grow ends the read in its step). While the
+/// read is not over, deliveries are lazy (one step each), so the stored pairs follow the order
+/// of deliveries exactly. The violation is asserted at the step that ends the read: no write
+/// begun by then (⟨w, tw⟩ at Init, the others at their first correct Deliver) that had not
+/// ended when the read began, and a masking `Result()` (the vouched-for pair of highest
+/// timestamp, the lowest code among ties, ⊥ if none) that is not a pair of highest timestamp
+/// among the writes that had ended (⟨v0, t0⟩ if none). The writer's timestamp tw = 2 gap + 1
+/// is compared symbolically in the gap.
 ///
 /// **Symmetry.** With threshold B and threshold quorums (``UpdateInstance/isFullySymmetric``)
 /// every server permutation maps runs to runs of the same length (quorum indices permute with
@@ -39,23 +55,33 @@ public struct UpdateBMC: BoundedRunEncoder {
   public let system: UpdateModel
   let instance: UpdateInstance
 
-  /// What bmc does not encode in `instance`, as a sentence, or nil when it covers it.
+  /// Deliberately wrong rules, for tests only (``mutation``): a cross-check that cannot tell
+  /// such an encoder from the right one has no teeth on that rule.
+  enum Mutation {
+    /// Byzantine servers outside the slot's quorum Q never send ready to correct servers (no
+    /// step 4 helped by every Byzantine server, `ready(help: 3)`).
+    case noReadyFromByzantineOutsideQ
+    /// Byzantine readies reach only the correct members of Q (the rule before commit 1d3ec52).
+    case byzantineReadiesOnlyToMembersOfQ
+  }
+
+  /// A wrong rule to encode instead of the model's (nil: the model's rules). Tests only.
+  var mutation: Mutation? = nil
+
+  /// Only runs from the initial state whose Byzantine servers are this member of B (nil: any
+  /// member). Tests only: it lets a cross-check compare the encoders on one initial state.
+  var pinnedFaulty: ServerSet? = nil
+
+  /// What bmc does not encode in `instance`, as a sentence, or nil when it covers it (every
+  /// instance now: the reader and the `exactly` reading of step 5 are encoded).
   public static func unsupported(_ instance: UpdateInstance) -> String? {
-    if instance.reader {
-      return
-        "bmc does not encode the update protocol's reader (Lemma 6.1); it checks Lemmas 6.2 (Integrity) and 6.3 (Agreement) without a reader: use explore for reader: on"
-    }
-    if instance.readings.step5 == .exactly {
-      return
-        "bmc does not encode the step5 reading 'exactly' of the update protocol (only at-least): use explore"
-    }
     return nil
   }
 
   /// The encoder of `instance`; `only` restricts the properties as ``UpdateModel`` does.
   ///
-  /// - Throws: ``InputError`` when ``unsupported(_:)`` names a feature of the instance, when B
-  ///   has more than `maxFaultySets` members, or when no safety property is selected.
+  /// - Throws: ``InputError`` when B has more than `maxFaultySets` members or when no safety
+  ///   property is selected.
   public init(_ instance: UpdateInstance, only: [String]? = nil, maxFaultySets: Int = 100_000)
     throws
   {
@@ -64,7 +90,7 @@ public struct UpdateBMC: BoundedRunEncoder {
     self.system = try UpdateModel(instance, maxFaultySets: maxFaultySets, only: only)
     guard !system.properties.isEmpty else {
       throw InputError(
-        "no safety property selected: bmc checks Lemma 6.2 (Integrity) and Lemma 6.3 (Agreement) only"
+        "no safety property selected: bmc checks Lemma 6.2 (Integrity), Lemma 6.3 (Agreement) and, with a reader, Lemma 6.1"
       )
     }
   }
@@ -90,6 +116,7 @@ final class UpdateEncoding {
     var rdy: [[Term]]
     var dlv: [[Term]]
     var fr: [[Term]]
+    var fo: [[Term]]  // a Byzantine server outside Q sent it ready (`exactly` reading only)
   }
 
   /// The global Booleans of one state.
@@ -98,6 +125,19 @@ final class UpdateEncoding {
     var ph2: Term  // retried
     var ph3: Term  // acknowledged (done)
     var stopped: Term
+    var begun: Term  // the read has begun
+    var ended: Term  // the read has ended
+  }
+
+  /// The reader's part of one state (only with a reader): per server, whether it answered the
+  /// read and with which pair, and the pair a correct server stores; per pair, whether its
+  /// write had ended when the read began (fixed at beginRead). Pairs are indexed as
+  /// ``UpdateModel/pairs``.
+  struct Read {
+    var answered: [Term]
+    var answer: [[Term]]  // [server][pair index]
+    var stored: [[Term]]  // [server][pair index], one-hot
+    var before: [Term]  // [pair index]
   }
 
   /// One possible action of a step: its Boolean and how to print it as an UpdateAction.
@@ -128,6 +168,7 @@ final class UpdateEncoding {
   var gap: [Term] = []
   var states: [Bits] = []
   var globals: [Global] = []
+  var reads: [Read] = []
   var choices: [[Choice]] = []
   var idle: [Term] = []
 
@@ -205,15 +246,22 @@ final class UpdateEncoding {
   }
 
   /// The ready senders server j may have received from for slot position p (`rdy` the
-  /// correct servers' readies, `inside` whether the Byzantine members of Q sent it ready).
-  func readySenders(_ rdy: [Term], _ j: Int, _ p: Int, inside: Term) -> [Term] {
+  /// correct servers' readies, `inside` whether the Byzantine members of Q sent it ready,
+  /// `outside` whether the Byzantine non-members did, recorded under `exactly` only).
+  func readySenders(_ rdy: [Term], _ j: Int, _ p: Int, inside: Term, outside: Term?) -> [Term] {
     let q = inQ[p]
     return (0..<n).map { i in
-      c.or([
-        c.and([q[j], rdy[i], c.not(faulty[i])]), c.and([inside, faulty[i], q[i]]),
-      ])
+      var from = [c.and([q[j], rdy[i], c.not(faulty[i])]), c.and([inside, faulty[i], q[i]])]
+      if let outside { from.append(c.and([outside, faulty[i], c.not(q[i])])) }
+      return c.or(from)
     }
   }
+
+  /// Whether `exactly` is the reading of step 5 (only then are the `fo` bits encoded).
+  var exactly: Bool { inst.readings.step5 == .exactly }
+
+  /// The `fo` bit of a server, or nil when step 5 is read `at-least` (no such bit).
+  func outside(_ s: Bits, _ p: Int, _ j: Int) -> Term? { exactly ? s.fo[p][j] : nil }
 
   func step4(_ senders: [Term], _ p: Int) -> Term {
     c.not(covered(inst.readings.step4 == .withinQuorum ? inter(senders, inQ[p]) : senders))
@@ -243,6 +291,137 @@ final class UpdateEncoding {
     return c.not(c.or(conflicts))
   }
 
+  // MARK: - The reader (Lemma 6.1)
+
+  /// The pair codes of the instance (``UpdateModel/pairs``); the reader's arrays are indexed so.
+  var pairs: [Int] { model.pairs }
+
+  /// The model's timestamp order of pair `code` when the writer's gap is `g`: t0 = 0,
+  /// t1 = 2, t2 = 4, tw = 2 g + 1.
+  func timestamp(_ code: Int, gap g: Int) -> Int {
+    switch code {
+    case UpdatePair.initial: return 0
+    case UpdatePair.a, UpdatePair.b: return 2
+    case UpdatePair.c: return 4
+    default: return 2 * g + 1
+    }
+  }
+
+  /// ts(`x`) > ts(`y`), symbolic in the writer's gap when either is ⟨w, tw⟩ or ⟨x, tw⟩ (the gap
+  /// is fixed at Init, and no such pair is compared before: none is stored, delivered or
+  /// vouched for by a set not inside a member of B before Init).
+  func later(_ x: Int, _ y: Int) -> Term {
+    let gaps = gap.isEmpty ? [0] : Array(0...2)
+    let holds = gaps.filter { timestamp(x, gap: $0) > timestamp(y, gap: $0) }
+    if holds.count == gaps.count { return yes }
+    if holds.isEmpty { return no }
+    return c.or(holds.map { gap[$0] })
+  }
+
+  /// ts(`x`) = ts(`y`) (the same for every gap: only ⟨a, t1⟩/⟨b, t1⟩ and ⟨w, tw⟩/⟨x, tw⟩ tie).
+  func tied(_ x: Int, _ y: Int) -> Bool { timestamp(x, gap: 0) == timestamp(y, gap: 0) }
+
+  /// `set` is one of the quorums.
+  func isQuorum(_ set: [Term]) -> Term {
+    if let q = inst.quorumThreshold { return c.exactly(set, q) }
+    return c.or(
+      inst.quorums.map { qu in c.and((0..<n).map { qu.contains($0) ? set[$0] : c.not(set[$0]) }) })
+  }
+
+  /// `set` is a proper subset of some quorum.
+  func canGrow(_ set: [Term]) -> Term {
+    if let q = inst.quorumThreshold { return c.atMost(set, q - 1) }
+    return c.or(
+      inst.quorums.map { qu in
+        c.and(
+          (0..<n).filter { !qu.contains($0) }.map { c.not(set[$0]) } + [
+            c.or(qu.map { c.not(set[$0]) })
+          ])
+      })
+  }
+
+  /// `set` ∪ {i} lies inside some quorum (i not in `set`).
+  func canExtend(_ set: [Term], with i: Int) -> Term {
+    if let q = inst.quorumThreshold { return c.atMost(set, q - 1) }
+    return c.or(
+      inst.quorums.filter { $0.contains(i) }.map { qu in
+        c.and((0..<n).filter { !qu.contains($0) }.map { c.not(set[$0]) })
+      })
+  }
+
+  /// Some quorum lies inside `set`.
+  func containsQuorum(_ set: [Term]) -> Term {
+    if let q = inst.quorumThreshold { return c.atLeast(set, q) }
+    return c.or(inst.quorums.map { qu in c.and(qu.map { set[$0] }) })
+  }
+
+  /// The correct servers that delivered `pair` (through any slot) in `s`.
+  func delivered(_ s: Bits, pair: Int) -> [Term] {
+    let ps = slots.indices.filter { UpdateSlot.pair[slots[$0]] == pair }
+    return (0..<n).map { i in c.or(ps.map { s.dlv[$0][i] }) }
+  }
+
+  /// The write of `pair` has ended in `s`: all correct servers of some quorum delivered it.
+  func writeEnded(_ s: Bits, pair: Int) -> Term {
+    let d = delivered(s, pair: pair)
+    return c.and([c.or(d), containsQuorum(union(d, faulty))])
+  }
+
+  /// The write of `pair` has begun in `s` (global part `g`): ⟨w, tw⟩ at Init, the others at
+  /// the first correct Deliver.
+  func writeBegun(_ s: Bits, _ g: Global, pair: Int) -> Term {
+    pair == UpdatePair.w ? g.ph1 : c.or(delivered(s, pair: pair))
+  }
+
+  /// The masking `Result()` of Section 4 on the answers `r`, one Boolean per pair index, plus
+  /// ⊥ last: the vouched-for pair (answered by a set not inside any member of B) with the
+  /// highest timestamp, the lowest code among ties, as ``UpdateModel`` computes it.
+  func result(_ r: Read, _ t: Int) -> (pair: [Term], bottom: Term) {
+    let vouched = pairs.indices.map { pi -> Term in
+      let voters = (0..<n).map { r.answer[$0][pi] }
+      return define(
+        "st\(t)_vouched_\(UpdatePair.names[pairs[pi]])",
+        c.and([c.or(voters), c.not(covered(voters))]))
+    }
+    let wins = pairs.indices.map { pi -> Term in
+      let x = pairs[pi]
+      let beaten = pairs.indices.filter { $0 != pi }.map { pj -> Term in
+        let y = pairs[pj]
+        // y beats x: a later timestamp, or a tie with a lower code.
+        let beats = tied(x, y) ? (y < x ? yes : no) : later(y, x)
+        return c.and([vouched[pj], beats])
+      }
+      return c.and([vouched[pi], c.not(c.or(beaten))])
+    }
+    return (wins, c.not(c.or(vouched)))
+  }
+
+  /// The Lemma 6.1 violation at step t: the read ends at t (by `endRead` or by the answer that
+  /// completes a quorum that cannot grow), no write was concurrent with it (begun by the end,
+  /// in state t - 1, as the action does not change the writes, but not ended when it began), and
+  /// its result is not a pair of highest timestamp among the writes ended when it began
+  /// (⟨v0, t0⟩ if none).
+  func lemma61Violated(_ t: Int) -> Term {
+    let r = reads[t]
+    let endsNow = c.and([globals[t].ended, c.not(globals[t - 1].ended)])
+    let noConcurrent = pairs.indices.filter { pairs[$0] != UpdatePair.initial }.map { pi in
+      c.not(
+        c.and([writeBegun(states[t - 1], globals[t - 1], pair: pairs[pi]), c.not(r.before[pi])]))
+    }
+    let res = result(r, t)
+    let noneBefore = c.not(c.or(r.before))
+    var expected: [Term] = []
+    for (pi, x) in pairs.enumerated() {
+      if x == UpdatePair.initial {
+        expected.append(c.and([noneBefore, res.pair[pi]]))
+        continue
+      }
+      let highest = pairs.indices.map { pj in c.implies(r.before[pj], c.not(later(pairs[pj], x))) }
+      expected.append(c.and([res.pair[pi], r.before[pi]] + highest))
+    }
+    return c.and([endsNow] + noConcurrent + [c.not(c.or(expected))])
+  }
+
   // MARK: - The query
 
   func fresh(_ name: String) -> [[Term]] {
@@ -251,14 +430,18 @@ final class UpdateEncoding {
 
   func allFalse() -> Bits {
     let z = slots.map { _ in empty }
-    return Bits(upd: z, echo: z, rdy: z, dlv: z, fr: z)
+    return Bits(upd: z, echo: z, rdy: z, dlv: z, fr: z, fo: z)
   }
 
   func build() {
     let S = slots.count
     // Byzantine servers: a member of B.
     faulty = (0..<n).map { bool("faulty_\($0)") }
-    if let f = thresholdF, inst.isFullySymmetric {
+    let symmetric = inst.isFullySymmetric && bmc.pinnedFaulty == nil
+    if let pin = bmc.pinnedFaulty {
+      for i in 0..<n { assert(pin.contains(i) ? faulty[i] : c.not(faulty[i])) }
+    }
+    if let f = thresholdF, symmetric {
       // Every server permutation is a symmetry of the model: fix the Byzantine servers.
       for i in 0..<n { assert(i < f ? faulty[i] : c.not(faulty[i])) }
     } else if let f = thresholdF {
@@ -287,7 +470,7 @@ final class UpdateEncoding {
     inQ = (0..<S).map { p in
       (0..<n).map { i in c.or(Q.indices.filter { Q[$0].contains(i) }.map { qsel[p][$0] }) }
     }
-    if let f = thresholdF, inst.isFullySymmetric { breakQuorumSymmetry(f) }
+    if let f = thresholdF, symmetric { breakQuorumSymmetry(f) }
     if inst.correctWriter {
       gap = (0...2).map { bool("gap_\($0)") }
       assert(c.exactly(gap, 1))
@@ -295,9 +478,15 @@ final class UpdateEncoding {
       for g in 0...2 where g > maxGap { assert(c.not(gap[g])) }
     }
     // State 0 and the forced quorum choices of steps 1...m.
-    let g0 = Global(ph1: no, ph2: no, ph3: no, stopped: no)
+    let g0 = Global(ph1: no, ph2: no, ph3: no, stopped: no, begun: no, ended: no)
     states = [allFalse()]
     globals = [g0]
+    let P = pairs.count
+    let r0 = Read(
+      answered: empty, answer: (0..<n).map { _ in [Term](repeating: no, count: P) },
+      stored: (0..<n).map { _ in pairs.map { $0 == UpdatePair.initial ? yes : no } },
+      before: [Term](repeating: no, count: P))
+    reads = [r0]
     choices = [[]]
     idle = [no]
     for t in 1...depth {
@@ -314,6 +503,7 @@ final class UpdateEncoding {
         ])
         idle.append(no)
         globals.append(g0)
+        reads.append(r0)
         states.append(t == m ? react(allFalse(), g0, t) : allFalse())
         continue
       }
@@ -340,6 +530,7 @@ final class UpdateEncoding {
           bad.append(c.and([deliveredPair(p1), deliveredPair(p2)]))
         }
       }
+      if names.contains(UpdateModel.lemma61) && t > m { bad.append(lemma61Violated(t)) }
     }
     assert(c.or(bad))
   }
@@ -432,12 +623,14 @@ final class UpdateEncoding {
       done = c.or([d0, d1])
     }
     // Servers.
-    let eagerBefore = inst.correctWriter ? g.ph1 : yes
+    let eagerBefore = eager(g)
     var updA = s.upd
     var echoA = s.echo
     var rdyA = s.rdy
     var dlvA = s.dlv
     var frA = s.fr
+    var foA = s.fo
+    var lazyDeliveries = [[(pair: Int, taken: Term)]](repeating: [], count: n)
     for p in 0..<S {
       let k = slots[p]
       let act = active(p, g)
@@ -470,8 +663,8 @@ final class UpdateEncoding {
           .ready(slot: k, server: j, help: 1)
         }
         var r3 = no
-        if inst.readings.step4 == .anyServers {
-          let mine = readySenders(s.rdy[p], j, p, inside: s.fr[p][j])
+        if inst.readings.step4 == .anyServers && bmc.mutation != .noReadyFromByzantineOutsideQ {
+          let mine = readySenders(s.rdy[p], j, p, inside: s.fr[p][j], outside: outside(s, p, j))
           r3 = choice(
             "ready3_\(name)_\(j)",
             c.and([base, c.not(helped3), foutNE, step4(union(mine, faulty), p)])
@@ -479,26 +672,47 @@ final class UpdateEncoding {
         }
         rdyA[p][j] = c.or([s.rdy[p][j], r1, r3])
         // Byzantine members of Q send ready to j when it completes a condition.
-        let mine0 = readySenders(s.rdy[p], j, p, inside: no)
+        let mine0 = readySenders(s.rdy[p], j, p, inside: no, outside: outside(s, p, j))
         let helped = union(mine0, fin)
         let useful4 = c.and([c.not(s.rdy[p][j]), step4(helped, p)])
-        let useful5 = c.and([c.not(s.dlv[p][j]), c.not(step5(mine0, p)), step5(helped, p)])
+        // Under `exactly`, a ready received from outside Q rules step 5 out for good.
+        let open5 = exactly ? [c.not(s.fo[p][j])] : []
+        let useful5 = c.and(
+          [c.not(s.dlv[p][j])] + open5 + [c.not(step5(mine0, p)), step5(helped, p)])
         let br = choice(
           "byzready_\(name)_\(j)",
           c.and([
             act, correct, c.not(g.stopped), finNE, c.not(s.fr[p][j]),
             c.or([useful4, useful5]),
+            bmc.mutation == .byzantineReadiesOnlyToMembersOfQ ? q[j] : yes,
           ])
         ) { _ in .byzantineReady(slot: k, server: j) }
         frA[p][j] = c.or([s.fr[p][j], br, c.and([r3, finNE])])
-        // Step 5 (lazy while a client can still observe deliveries).
-        let mine = readySenders(s.rdy[p], j, p, inside: s.fr[p][j])
+        // Step 5 (lazy while a client can still observe deliveries, always under `exactly`).
+        let mine = readySenders(s.rdy[p], j, p, inside: s.fr[p][j], outside: nil)
         let dv = choice(
           "deliver_\(name)_\(j)",
-          c.and([act, correct, c.not(s.dlv[p][j]), c.not(eagerBefore), step5(mine, p)])
+          c.and(
+            [act, correct, c.not(s.dlv[p][j])] + open5 + [c.not(eagerBefore), step5(mine, p)])
         ) { _ in .deliver(slot: k, server: j) }
         dlvA[p][j] = c.or([s.dlv[p][j], dv])
+        // Under `exactly`: a Byzantine server outside Q sends ready to j before it delivered.
+        if exactly {
+          let fromOutside = choice(
+            "outside_\(name)_\(j)",
+            c.and([act, correct, c.not(g.stopped), foutNE, c.not(s.dlv[p][j])] + open5)
+          ) { _ in .readyFromOutside(slot: k, server: j) }
+          foA[p][j] = c.or([s.fo[p][j], fromOutside, r3])
+        }
+        if inst.reader { lazyDeliveries[j].append((pair: UpdateSlot.pair[k], taken: dv)) }
       }
+    }
+    // The reader.
+    var begin = no
+    var end = no
+    var read = reads[t - 1]
+    if inst.reader {
+      (begin, end, read) = reader(t, s, g, lazyDeliveries, choice)
     }
     let idleT = bool("s\(t)_idle")
     assert(c.exactly(list.map(\.taken) + [idleT], 1))
@@ -508,10 +722,85 @@ final class UpdateEncoding {
       ph1: define("st\(t)_ph1", c.or([g.ph1, initW])),
       ph2: define("st\(t)_ph2", c.or([g.ph2, retry])),
       ph3: define("st\(t)_ph3", c.or([g.ph3, done])),
-      stopped: define("st\(t)_stopped", c.or([g.stopped, stop])))
+      stopped: define("st\(t)_stopped", c.or([g.stopped, stop])),
+      begun: inst.reader ? define("st\(t)_begun", c.or([g.begun, begin])) : no,
+      ended: inst.reader ? define("st\(t)_ended", c.or([g.ended, end])) : no)
     globals.append(next)
-    let after = Bits(upd: updA, echo: echoA, rdy: rdyA, dlv: dlvA, fr: frA)
+    reads.append(read)
+    let after = Bits(upd: updA, echo: echoA, rdy: rdyA, dlv: dlvA, fr: frA, fo: foA)
     states.append(react(after, next, t))
+  }
+
+  /// The reader's actions at step t on state t - 1 (`s`, `g`, `r`): beginRead (recording the
+  /// writes that have ended), respond (a correct server answers the pair it stores, a
+  /// Byzantine one any pair of the instance, while the answering servers still lie inside a
+  /// quorum) and endRead (the answers form a quorum that could still grow; a quorum that
+  /// cannot grow ends the read with the answer that completes it). Also the pairs the correct
+  /// servers store after the step's lazy Deliver (one at most: deliveries are lazy while the
+  /// read is not over, and the stored pairs are read by nothing else). Returns whether the
+  /// read begins, whether it ends, and the reader's next state.
+  func reader(
+    _ t: Int, _ s: Bits, _ g: Global, _ lazy: [[(pair: Int, taken: Term)]],
+    _ choice: (String, Term, @escaping (Z3Model) -> UpdateAction?) -> Term
+  ) -> (begin: Term, end: Term, next: Read) {
+    let r = reads[t - 1]
+    let P = pairs.count
+    let begin = choice("beginRead", c.not(g.begun)) { _ in .beginRead }
+    let gathering = c.and([g.begun, c.not(g.ended)])
+    var answered = r.answered
+    var answer = r.answer
+    var responded: [Term] = []
+    for i in 0..<n {
+      let open = c.and([gathering, c.not(r.answered[i]), canExtend(r.answered, with: i)])
+      var mine: [Term] = []
+      for (pi, code) in pairs.enumerated() {
+        let v = choice(
+          "respond_\(i)_\(UpdatePair.names[code])",
+          c.and([open, c.or([faulty[i], r.stored[i][pi]])])
+        ) { _ in .respond(server: i, code: code) }
+        mine.append(v)
+        answer[i][pi] = define(
+          "st\(t)_ans_\(i)_\(UpdatePair.names[code])", c.or([r.answer[i][pi], v]))
+      }
+      responded += mine
+      answered[i] = define("st\(t)_answered_\(i)", c.or([r.answered[i]] + mine))
+    }
+    let endRead = choice(
+      "endRead", c.and([gathering, isQuorum(r.answered), canGrow(r.answered)])
+    ) { _ in .endRead }
+    let completes = c.and([c.or(responded), isQuorum(answered), c.not(canGrow(answered))])
+    let end = c.or([endRead, completes])
+    let before = pairs.indices.map { pi -> Term in
+      if pairs[pi] == UpdatePair.initial { return no }
+      return define(
+        "st\(t)_before_\(UpdatePair.names[pairs[pi]])",
+        c.or([r.before[pi], c.and([begin, writeEnded(s, pair: pairs[pi])])]))
+    }
+    // A lazy Deliver of pair x at j replaces the stored pair when ts(x) is larger.
+    let stored = (0..<n).map { j -> [Term] in
+      let replace = lazy[j].map { d -> (pair: Int, taken: Term) in
+        let larger = c.or(pairs.indices.map { c.and([r.stored[j][$0], later(d.pair, pairs[$0])]) })
+        return (d.pair, c.and([d.taken, larger]))
+      }
+      let replaced = c.or(replace.map(\.taken))
+      return (0..<P).map { pi in
+        define(
+          "st\(t)_stored_\(j)_\(UpdatePair.names[pairs[pi]])",
+          c.or(
+            [c.and([r.stored[j][pi], c.not(replaced)])]
+              + replace.filter { $0.pair == pairs[pi] }.map(\.taken)))
+      }
+    }
+    return (begin, end, Read(answered: answered, answer: answer, stored: stored, before: before))
+  }
+
+  /// Whether deliveries are eager in a state with global part `g` (``UpdateModel``'s
+  /// `eagerDeliver`): once no client can observe them (the writer, if any, has performed
+  /// Init; the reader, if any, has ended its read).
+  func eager(_ g: Global) -> Term {
+    guard !exactly else { return no }
+    let all = (inst.correctWriter ? [g.ph1] : []) + (inst.reader ? [g.ended] : [])
+    return all.isEmpty ? yes : all.count == 1 ? all[0] : c.and(all)
   }
 
   /// The model's eager reactions on state `s` (global part `g`) after step t: the least
@@ -524,7 +813,7 @@ final class UpdateEncoding {
         let act = active(p, g)
         let name = UpdateSlot.names[slots[p]]
         for j in 0..<n {
-          let senders = readySenders(rdy[p], j, p, inside: s.fr[p][j])
+          let senders = readySenders(rdy[p], j, p, inside: s.fr[p][j], outside: outside(s, p, j))
           let fire = c.or([step3(s, j, p, help: false), step4(senders, p)])
           nextRdy[p][j] = define(
             "st\(t)_r\(round)_rdy_\(name)_\(j)",
@@ -533,20 +822,23 @@ final class UpdateEncoding {
       }
       rdy = nextRdy
     }
-    let eager = inst.correctWriter ? g.ph1 : yes
+    let eager = eager(g)
     var out = s
     out.rdy = rdy
     for p in slots.indices {
       let act = active(p, g)
       let name = UpdateSlot.names[slots[p]]
       for j in 0..<n {
-        let senders = readySenders(rdy[p], j, p, inside: s.fr[p][j])
+        let senders = readySenders(rdy[p], j, p, inside: s.fr[p][j], outside: nil)
         out.dlv[p][j] = define(
           "st\(t)_dlv_\(name)_\(j)",
           c.or([s.dlv[p][j], c.and([eager, act, c.not(faulty[j]), step5(senders, p)])]))
         out.upd[p][j] = define("st\(t)_upd_\(name)_\(j)", s.upd[p][j])
         out.echo[p][j] = define("st\(t)_echo_\(name)_\(j)", s.echo[p][j])
         out.fr[p][j] = define("st\(t)_fr_\(name)_\(j)", s.fr[p][j])
+        if inst.readings.step5 == .exactly {
+          out.fo[p][j] = define("st\(t)_fo_\(name)_\(j)", s.fo[p][j])
+        }
       }
     }
     return out

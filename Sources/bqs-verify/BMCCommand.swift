@@ -8,7 +8,8 @@ import Z3Kit
 /// `bqs-verify bmc SPEC --depth K`: every run of at most K steps of a read/write protocol
 /// instance as one SMT query (symbolic faulty servers, quorum choices, Byzantine answers and
 /// interleavings), checking Lemmas 4.2, 5.2, 5.3 and 5.11 within the bound; with
-/// `protocol: update`, of the Section 6 update protocol (Lemmas 6.2 and 6.3, ``UpdateBMC``).
+/// `protocol: update`, of the Section 6 update protocol (Lemmas 6.2 and 6.3, and 6.1 with a
+/// reader, ``UpdateBMC``).
 struct BMCCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bmc",
@@ -21,9 +22,9 @@ struct BMCCommand: ParsableCommand {
       steps", not "safe"), 1 when Z3 finds one (decoded, replayed through the explicit model and \
       printed), 2 for bad input, 3 when the solver answers unknown or runs out of time. With \
       protocol: update (Section 6) bmc checks the invariants Lemma 6.2 (Integrity) and Lemma 6.3 \
-      (Agreement), faulty client and Byzantine servers included; it refuses (exit 2) reader: on \
-      (Lemma 6.1) and the step5 reading 'exactly', and does not check the eventual properties \
-      (Lemmas 6.5, 6.6: explore checks them on quiescent states).
+      (Agreement), faulty client and Byzantine servers included, and with reader: on Lemma 6.1, \
+      under every reading of Figure 3; it does not check the eventual properties (Lemmas 6.5, \
+      6.6: explore checks them on quiescent states).
       """)
 
   @Argument(help: ArgumentHelp("The protocol spec file (YAML or JSON).", valueName: "spec"))

@@ -6,7 +6,8 @@ import QuorumKit
 import Z3Kit
 
 extension BMCCommand {
-  /// `bmc` on a `protocol: update` spec: Lemmas 6.2 and 6.3 within the bound (``UpdateBMC``).
+  /// `bmc` on a `protocol: update` spec: Lemmas 6.2 and 6.3, and 6.1 with a reader, within the
+  /// bound (``UpdateBMC``).
   func runUpdate() throws {
     let loaded = try UpdateSpecReader.load(path: spec)
     Z3Context.setGlobalMemoryLimit(megabytes: common.memoryLimit)

@@ -64,18 +64,56 @@ final class BMCUpdateCommandTests: XCTestCase {
       ) || r.stdout.hasPrefix("unknown: timeout while building the query"), r.stdout)
   }
 
-  /// What bmc does not encode is refused with exit 2 and a reason, never answered.
-  func testUnsupportedFeaturesExitTwo() throws {
-    let reader = try CommandRunner.run([
-      "bmc", "Specs/protocols/update-n5-f1-q4-reader.yaml", "--depth", "5",
+  /// With a correct reader bmc checks Lemma 6.1 too: the M1-breaking n = 4, q = 3 instance
+  /// reads v0 after the faulty client's write ended, in a run of 10 steps (JSON, exit 1), none
+  /// within 9 (exit 0) ...
+  func testReaderLemma61ViolationAndBound() throws {
+    let spec = "Specs/protocols/update-reader-broken-n4-f1-q3-bmc.yaml"
+    let r = try CommandRunner.run(["bmc", spec, "--depth", "10", "--json"])
+    XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
+    let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+    XCTAssertEqual(object["verdict"] as? String, "violated")
+    XCTAssertTrue((object["property"] as? String)?.hasPrefix("Lemma 6.1:") == true)
+    XCTAssertEqual((object["trace"] as? [Any])?.count, 10)
+    XCTAssertEqual((object["properties"] as? [String])?.count, 3)
+    let below = try CommandRunner.run(["bmc", spec, "--depth", "9"])
+    XCTAssertEqual(below.status, 0, below.stdout + below.stderr)
+    XCTAssertTrue(
+      below.stdout.hasPrefix(
+        "no violation within 9 steps: the query is unsatisfiable, so no run of at most 9 steps violates Lemma 6.2 (Integrity) or Lemma 6.3 (Agreement) or Lemma 6.1 (longer runs are not covered)"
+      ), below.stdout)
+  }
+
+  /// ... and the text report of the violation names the read's result (v0) and the write
+  /// that had ended (⟨a, t1⟩).
+  func testReaderViolationText() throws {
+    let spec = "Specs/protocols/update-reader-broken-n4-f1-q3-bmc.yaml"
+    let r = try CommandRunner.run(["bmc", spec, "--depth", "10"])
+    XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
+    XCTAssertTrue(r.stdout.hasPrefix("violated: Lemma 6.1:"), r.stdout)
+    XCTAssertTrue(r.stdout.contains("run (found by Z3, replayed through the model):"), r.stdout)
+    XCTAssertTrue(r.stdout.contains("  10. "), r.stdout)
+    XCTAssertFalse(r.stdout.contains("  11. "), r.stdout)
+  }
+
+  /// The `exactly` reading of step 5: every Deliver is a step of its own, so the forged
+  /// ⟨x, tw⟩ on quorums of 2 out of 4 is delivered after 3 steps (exit 1), none within 2
+  /// (exit 0); the Specs instance (masking, a correct writer) has none within 10.
+  func testStep5Exactly() throws {
+    let broken = "Specs/protocols/update-reading-step5-exactly-broken-n4-f1-q2-bmc.yaml"
+    let r = try CommandRunner.run(["bmc", broken, "--depth", "3", "--json"])
+    XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
+    let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+    XCTAssertTrue((object["property"] as? String)?.hasPrefix("Lemma 6.2 (Integrity)") == true)
+    XCTAssertEqual((object["trace"] as? [Any])?.count, 3)
+    XCTAssertEqual((object["readings"] as? [String: String])?["step5"], "exactly")
+    let below = try CommandRunner.run(["bmc", broken, "--depth", "2"])
+    XCTAssertEqual(below.status, 0, below.stdout + below.stderr)
+    XCTAssertTrue(below.stdout.hasPrefix("no violation within 2 steps"), below.stdout)
+    let spec = try CommandRunner.run([
+      "bmc", "Specs/protocols/update-reading-step5-exactly.yaml", "--depth", "10",
     ])
-    XCTAssertEqual(reader.status, 2)
-    XCTAssertTrue(reader.stderr.contains("does not encode the update protocol's reader"))
-    XCTAssertEqual(reader.stdout, "")
-    let exactly = try CommandRunner.run([
-      "bmc", "Specs/protocols/update-reading-step5-exactly.yaml", "--depth", "5",
-    ])
-    XCTAssertEqual(exactly.status, 2)
-    XCTAssertTrue(exactly.stderr.contains("step5 reading 'exactly'"))
+    XCTAssertEqual(spec.status, 0, spec.stdout + spec.stderr)
+    XCTAssertTrue(spec.stdout.hasPrefix("no violation within 10 steps"), spec.stdout)
   }
 }

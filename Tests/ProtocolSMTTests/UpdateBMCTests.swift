@@ -7,18 +7,18 @@ import XCTest
 /// The update-protocol encoder on its own: what it refuses, a run it finds and decodes, the
 /// bound below it, and the replay rejecting what the model cannot do.
 final class UpdateBMCTests: XCTestCase {
-  /// The reader (Lemma 6.1) and the `exactly` reading of step 5 are refused, not answered.
+  /// The reader and the `exactly` reading of step 5 are encoded; selecting only eventual
+  /// properties is refused, not answered.
   func testRefusesWhatItDoesNotEncode() throws {
     let reader = try UpdateInstance.threshold(n: 5, f: 1, q: 4, faultyUpdates: 1, reader: true)
-    XCTAssertThrowsError(try UpdateBMC(reader)) { error in
-      XCTAssertTrue((error as? InputError)?.message.contains("reader (Lemma 6.1)") == true)
-    }
+    XCTAssertNil(UpdateBMC.unsupported(reader))
+    XCTAssertEqual(
+      try UpdateBMC(reader).system.properties.map(\.name),
+      [UpdateModel.integrity, UpdateModel.agreement, UpdateModel.lemma61])
     let exactly = try UpdateInstance.threshold(
       n: 5, f: 1, q: 4, faultyUpdates: 0, correctWriter: true,
       readings: UpdateReadings(step5: .exactly))
-    XCTAssertThrowsError(try UpdateBMC(exactly)) { error in
-      XCTAssertTrue((error as? InputError)?.message.contains("'exactly'") == true)
-    }
+    XCTAssertNil(UpdateBMC.unsupported(exactly))
     let paper = try UpdateInstance.threshold(n: 5, f: 1, q: 4, faultyUpdates: 3)
     XCTAssertNil(UpdateBMC.unsupported(paper))
     XCTAssertThrowsError(try UpdateBMC(paper, only: ["Lemma 6.5"]))
@@ -91,5 +91,37 @@ final class UpdateBMCTests: XCTestCase {
     {
       XCTFail("replayed a run without a violation")
     }
+  }
+
+  /// Lemma 6.1 on n = 4, f = 1, q = 3 (M1 fails): the faulty client's ⟨a, t1⟩ is delivered by
+  /// the correct members of its quorum but one, which ends the write (with the Byzantine
+  /// server, they contain a quorum); the read quorum meets them in one correct server, which
+  /// alone vouches for nothing, so the read returns v0. Z3's run has 10 steps (explore's
+  /// shortest too), ends with the answer that completes the read quorum and replays; none
+  /// within 9.
+  func testLemma61ReadReturnsAnOlderValue() throws {
+    let instance = try UpdateInstance.threshold(
+      n: 4, f: 1, q: 3, faultyUpdates: 1, reader: true)
+    let bmc = try UpdateBMC(instance, only: ["Lemma 6.1"])
+    let result = try BoundedModelChecker.check(bmc, depth: 10)
+    guard case .violated(let cex) = result.verdict else {
+      return XCTFail("expected a violation, got \(result.verdict)")
+    }
+    XCTAssertEqual(cex.property, UpdateModel.lemma61)
+    XCTAssertEqual(cex.trace.steps.count, 10)
+    XCTAssertTrue(cex.trace.replays(in: bmc.system))
+    XCTAssertEqual(cex.trace.final.readPhase, 2)
+    XCTAssertEqual(cex.trace.final.readResult, UpdatePair.initial)
+    XCTAssertEqual(cex.trace.final.readBefore, 1 << UpdatePair.a)
+    XCTAssertEqual(
+      cex.trace.steps.filter {
+        if case .beginRead = $0.action { return true } else { return false }
+      }
+      .count, 1)
+    guard case .respond = cex.trace.steps.last!.action else {
+      return XCTFail("the run ends with \(cex.trace.steps.last!.action)")
+    }
+    guard case .noViolation(depth: 9) = try BoundedModelChecker.check(bmc, depth: 9).verdict
+    else { return XCTFail("expected no violation within 9 steps") }
   }
 }
