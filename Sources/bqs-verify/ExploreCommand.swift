@@ -22,7 +22,7 @@ struct ExploreCommand: ParsableCommand {
       The spec (YAML) gives universe, fail-prone, quorums, read-rule (masking, dissemination or \
       opaque), writers, writes-per-writer, readers, reads-per-reader and symmetry; with \
       protocol: update, the Section 6 update protocol with a faulty client (faulty-updates, \
-      writer, retries, forged, reader, readings). Exit 0 when \
+      writer, retries, forged, reader, readings, reduction). Exit 0 when \
       the state space is exhausted with no violation (safe), 1 when a property is violated (the \
       shortest run is replayed through the model and printed), 2 for bad input, 3 when a limit \
       (--max-states, --timeout, --memory-limit) stops the search first (unknown).
@@ -53,6 +53,13 @@ struct ExploreCommand: ParsableCommand {
     name: .customLong("no-symmetry"),
     help: "Store every state, not one per server permutation class.")
   var noSymmetry = false
+
+  @Flag(
+    name: .customLong("no-reduction"),
+    help:
+      "protocol: update only: search the full model, not the timestamp decomposition (applied, where exact, with three faulty updates and no correct writer or reader)."
+  )
+  var noReduction = false
 
   @Flag(help: "Print the verdict, statistics and trace as a stable JSON object.")
   var json = false
