@@ -187,8 +187,8 @@ struct UpdateExploreReport {
           "applied": true, "kind": "timestamp-decomposition",
           "description": UpdateDecomposition.summary,
           "components": ["t1": stats(d.t1), "t2": stats(d.t2)],
-          "counterexample_shortest": d.shortest,
         ] as [String: Any]
+      if case .violated = d.result.verdict { object["counterexample_shortest"] = d.shortest }
     case .none(let why):
       object["reduction"] = ["applied": false, "reason": why] as [String: Any]
     }
