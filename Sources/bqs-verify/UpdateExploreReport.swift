@@ -105,12 +105,12 @@ struct UpdateExploreReport {
     case .safe:
       let inv = model.properties.map { short($0.name) }
       let ev = model.quiescentProperties.map { short($0.name) }
-      let where_ =
+      let split =
         decomposition.map {
           " (timestamp decomposition: \($0.t1.statistics.states) in the t1 component, \($0.t2.statistics.states) in the t2 component)"
         } ?? ""
       return
-        "safe: state space exhausted, \(s.states) states\(where_); \(inv.joined(separator: ", ")) \(inv.count == 1 ? "holds" : "hold") in every reachable state; \(ev.joined(separator: ", ")) \(ev.count == 1 ? "holds" : "hold") in every quiescent state (reliable delivery)"
+        "safe: state space exhausted, \(s.states) states\(split); \(inv.joined(separator: ", ")) \(inv.count == 1 ? "holds" : "hold") in every reachable state; \(ev.joined(separator: ", ")) \(ev.count == 1 ? "holds" : "hold") in every quiescent state (reliable delivery)"
     case .violated(let cex):
       let quiescent = model.quiescentProperties.contains { $0.name == cex.property }
       return

@@ -164,9 +164,9 @@ public struct UpdateDecomposition {
     func fail(_ why: String) -> ModelError {
       ModelError(description: "lifting the \(c.property) counterexample: \(why)")
     }
-    let F = component.faulty(c.trace.initial)
-    guard let initial = model.initialStates.first(where: { model.faulty($0) == F }) else {
-      throw fail("no initial state has the Byzantine servers \(F)")
+    let byzantine = component.faulty(c.trace.initial)
+    guard let initial = model.initialStates.first(where: { model.faulty($0) == byzantine }) else {
+      throw fail("no initial state has the Byzantine servers \(byzantine)")
     }
     var current = initial
     var steps: [Trace<UpdateModel>.Step] = []
