@@ -24,7 +24,7 @@ struct ExploreCommand: ParsableCommand {
       automorphism group of B and the quorums; off; or {generators: [cycles of servers]}, each \
       checked to preserve B and the quorums); with \
       protocol: update, the Section 6 update protocol with a faulty client (faulty-updates, \
-      writer, retries, forged, reader, readings). Exit 0 when \
+      writer, retries, forged, reader, readings, reduction). Exit 0 when \
       the state space is exhausted with no violation (safe), 1 when a property is violated (the \
       shortest run is replayed through the model and printed), 2 for bad input, 3 when a limit \
       (--max-states, --timeout, --memory-limit) stops the search first (unknown).
@@ -62,6 +62,13 @@ struct ExploreCommand: ParsableCommand {
       "Use the automorphism group only if it has at most this many cosets of the interchangeable-server permutations (else those alone).",
       valueName: "N"))
   var maxCosets: Int = 10_000
+
+  @Flag(
+    name: .customLong("no-reduction"),
+    help:
+      "protocol: update only: search the full model, not the timestamp decomposition (applied, where exact, with three faulty updates and no correct writer or reader)."
+  )
+  var noReduction = false
 
   @Flag(help: "Print the verdict, statistics and trace as a stable JSON object.")
   var json = false

@@ -26,12 +26,45 @@ extension UpdateModel {
   }
 }
 
+/// Whether an exploration used the timestamp decomposition (``UpdateDecomposition``).
+enum UpdateReduction {
+  /// Applied: the components' results.
+  case applied(UpdateDecompositionResult)
+  /// Not applied, and why.
+  case none(String)
+}
+
 /// The printed forms of one exploration of the Section 6 update protocol: text, JSON, DOT.
 struct UpdateExploreReport {
   let spec: String
   let model: UpdateModel
   let symmetryRequested: Bool
   let result: SearchResult<UpdateModel>
+  var reduction: UpdateReduction = .none("not requested")
+
+  var decomposition: UpdateDecompositionResult? {
+    if case .applied(let d) = reduction { return d }
+    return nil
+  }
+
+  var reductionLine: String {
+    switch reduction {
+    case .applied(let d):
+      func part(_ name: String, _ r: SearchResult<UpdateModel>) -> String {
+        let v: String
+        switch r.verdict {
+        case .safe: v = "safe"
+        case .violated(let c): v = "violated \(short(c.property))"
+        case .unknown: v = "unknown"
+        }
+        return "\(name) \(v), \(r.statistics.states) states"
+      }
+      return "reduction: \(UpdateDecomposition.summary); "
+        + part("t1 component (⟨a, t1⟩, ⟨b, t1⟩)", d.t1) + "; "
+        + part("t2 component (⟨c, t2⟩)", d.t2)
+    case .none(let why): return "reduction: none (\(why)); the full model is searched"
+    }
+  }
 
   var symmetryApplied: Bool { symmetryRequested && model.instance.isFullySymmetric }
 
@@ -72,8 +105,12 @@ struct UpdateExploreReport {
     case .safe:
       let inv = model.properties.map { short($0.name) }
       let ev = model.quiescentProperties.map { short($0.name) }
+      let split =
+        decomposition.map {
+          " (timestamp decomposition: \($0.t1.statistics.states) in the t1 component, \($0.t2.statistics.states) in the t2 component)"
+        } ?? ""
       return
-        "safe: state space exhausted, \(s.states) states; \(inv.joined(separator: ", ")) \(inv.count == 1 ? "holds" : "hold") in every reachable state; \(ev.joined(separator: ", ")) \(ev.count == 1 ? "holds" : "hold") in every quiescent state (reliable delivery)"
+        "safe: state space exhausted, \(s.states) states\(split); \(inv.joined(separator: ", ")) \(inv.count == 1 ? "holds" : "hold") in every reachable state; \(ev.joined(separator: ", ")) \(ev.count == 1 ? "holds" : "hold") in every quiescent state (reliable delivery)"
     case .violated(let cex):
       let quiescent = model.quiescentProperties.contains { $0.name == cex.property }
       return
@@ -89,7 +126,15 @@ struct UpdateExploreReport {
     if case .violated(let cex) = result.verdict {
       lines.append(
         "Byzantine servers: \(model.instance.universe.describe(model.faulty(cex.trace.initial)))")
-      lines.append("shortest run (replayed through the model):")
+      if let d = decomposition {
+        lines.append(
+          d.shortest
+            ? "shortest run (lifted from a timestamp component, replayed through the full model):"
+            : "run (lifted from a timestamp component, replayed through the full model; not known to be shortest):"
+        )
+      } else {
+        lines.append("shortest run (replayed through the model):")
+      }
       for (k, step) in cex.trace.describe(in: model).enumerated() {
         lines.append("  \(k + 1). \(step)")
       }
@@ -97,6 +142,7 @@ struct UpdateExploreReport {
     }
     lines.append(statisticsLine(result.statistics))
     lines.append(symmetryLine)
+    lines.append(reductionLine)
     return lines.joined(separator: "\n")
   }
 
@@ -121,6 +167,31 @@ struct UpdateExploreReport {
         "bytes_per_state": s.bytesPerState, "encoding_bytes": s.encodingBytes,
       ] as [String: Any],
     ]
+    func stats(_ r: SearchResult<UpdateModel>) -> [String: Any] {
+      let t = r.statistics
+      let v: String
+      switch r.verdict {
+      case .safe: v = "safe"
+      case .violated: v = "violated"
+      case .unknown: v = "unknown"
+      }
+      return [
+        "verdict": v, "states": t.states, "transitions": t.transitions, "depth": t.depth,
+        "seconds": t.seconds,
+      ]
+    }
+    switch reduction {
+    case .applied(let d):
+      object["reduction"] =
+        [
+          "applied": true, "kind": "timestamp-decomposition",
+          "description": UpdateDecomposition.summary,
+          "components": ["t1": stats(d.t1), "t2": stats(d.t2)],
+        ] as [String: Any]
+      if case .violated = d.result.verdict { object["counterexample_shortest"] = d.shortest }
+    case .none(let why):
+      object["reduction"] = ["applied": false, "reason": why] as [String: Any]
+    }
     switch result.verdict {
     case .safe:
       object["verdict"] = "safe"
@@ -154,8 +225,20 @@ extension ExploreCommand {
     var limits = limits
     limits.symmetry = loaded.symmetry && !noSymmetry
     let result: SearchResult<UpdateModel>
+    var reduction: UpdateReduction
     do {
-      result = try model.explore(limits: limits, progress: progress)
+      var off = UpdateDecomposition.inapplicability(loaded.instance)
+      if off == nil && noReduction { off = "--no-reduction" }
+      if off == nil && !loaded.reduction { off = "reduction: off in the spec" }
+      if let off {
+        reduction = .none(off)
+        result = try model.explore(limits: limits, progress: progress)
+      } else {
+        // inapplicability is nil, so the decomposition exists.
+        let r = try UpdateDecomposition(model)!.explore(limits: limits, progress: progress)
+        reduction = .applied(r)
+        result = r.result
+      }
     } catch let error as ModelError {
       if progress != nil { fputs("\r\u{1B}[K", stderr) }
       print("unknown: internal error, the counterexample did not replay: \(error.description)")
@@ -167,7 +250,8 @@ extension ExploreCommand {
       throw ExitCode(ExitStatus.unknown)
     }
     let report = UpdateExploreReport(
-      spec: spec, model: model, symmetryRequested: limits.symmetry, result: result)
+      spec: spec, model: model, symmetryRequested: limits.symmetry, result: result,
+      reduction: reduction)
     if let dot {
       do {
         try report.dot().write(toFile: dot, atomically: true, encoding: .utf8)

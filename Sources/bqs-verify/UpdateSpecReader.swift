@@ -22,16 +22,20 @@ import Yams
 ///   step5: at-least              # | exactly
 ///   propagation: a-quorum        # | the-quorum
 /// symmetry: on                   # on | off, default on
+/// reduction: on                  # on | off, default on: the timestamp decomposition
+///                                # (UpdateDecomposition) where it is exact
 /// ```
 enum UpdateSpecReader {
   struct Loaded {
     var instance: UpdateInstance
     var symmetry: Bool
+    /// Whether the timestamp decomposition may be applied (`reduction`, default on).
+    var reduction: Bool
   }
 
   static let keys = [
     "protocol", "universe", "fail-prone", "quorums", "faulty-updates", "writer", "retries",
-    "forged", "reader", "readings", "symmetry",
+    "forged", "reader", "readings", "symmetry", "reduction",
   ]
 
   /// The value of the top-level `protocol` key (`read-write` when absent), or nil when the
@@ -196,6 +200,7 @@ enum UpdateSpecReader {
     }
     let reader = try flag("reader", default: false)
     let symmetry = try flag("symmetry", default: true)
+    let reduction = try flag("reduction", default: true)
     var readings = UpdateReadings.paper
     if let node = fields["readings"] {
       guard let m = node.mapping else {
@@ -233,7 +238,7 @@ enum UpdateSpecReader {
         universe: universe, failProne: failProne, quorums: quorums,
         quorumThreshold: qs.threshold, faultyUpdates: faultyUpdates, correctWriter: writer,
         retries: retries, forged: forged, reader: reader, readings: readings)
-      return Loaded(instance: instance, symmetry: symmetry)
+      return Loaded(instance: instance, symmetry: symmetry, reduction: reduction)
     } catch let e as InputError {
       throw InputError(e.message, file: file, line: root.mark?.line ?? 1, column: 1)
     }

@@ -101,4 +101,73 @@ final class ExploreUpdateCommandTests: XCTestCase {
       XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
     }
   }
+  func testThreeUpdatesAreExploredByTimestampDecomposition() throws {
+    let spec = "Benchmarks/section6-specs/update-n5-f1-q4-three-updates.yaml"
+    let r = try CommandRunner.run(["explore", spec])
+    XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+    let lines = r.stdout.split(separator: "\n").map(String.init)
+    XCTAssertTrue(
+      lines[0].hasPrefix(
+        "safe: state space exhausted, 2778 states (timestamp decomposition: 2743 in the t1 component, 35 in the t2 component); "
+      ), lines[0])
+    XCTAssertTrue(
+      lines.last!.hasPrefix("reduction: timestamp decomposition: ⟨a, t1⟩ with ⟨b, t1⟩"),
+      lines.last!)
+    XCTAssertTrue(
+      lines.last!.hasSuffix(
+        "t1 component (⟨a, t1⟩, ⟨b, t1⟩) safe, 2743 states; t2 component (⟨c, t2⟩) safe, 35 states"),
+      lines.last!)
+    let j = try CommandRunner.run(["explore", spec, "--json"])
+    let object = try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any]
+    let reduction = object?["reduction"] as? [String: Any]
+    XCTAssertEqual(reduction?["applied"] as? Bool, true)
+    XCTAssertEqual(reduction?["kind"] as? String, "timestamp-decomposition")
+    let components = reduction?["components"] as? [String: [String: Any]]
+    XCTAssertEqual(components?["t1"]?["states"] as? Int, 2743)
+    XCTAssertEqual(components?["t2"]?["verdict"] as? String, "safe")
+  }
+
+  func testReductionIsNamedWhenNotAppliedAndCanBeTurnedOff() throws {
+    let two = try CommandRunner.run(["explore", "Specs/protocols/update-n5-f1-q4.yaml"])
+    XCTAssertEqual(
+      two.stdout.split(separator: "\n").last.map(String.init),
+      "reduction: none (fewer than three faulty updates (⟨a, t1⟩ and ⟨b, t1⟩ share a timestamp: one component)); the full model is searched"
+    )
+    let writer = try CommandRunner.run(["explore", "Specs/protocols/update-n5-f1-q4-writer.yaml"])
+    XCTAssertTrue(writer.stdout.contains("\nreduction: none ("), writer.stdout)
+    // A broken three-update instance (n = 4 = 4f, quorums of 2): both searches find a violation of the
+    // same length; the decomposition's run is lifted and replayed through the full model.
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "explore-update-reduction-\(getpid())")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let text =
+      "protocol: update\nuniverse: 4\nfail-prone: {threshold: 1}\nquorums: {threshold: 2}\nfaulty-updates: 3\n"
+    let file = dir.appendingPathComponent("three.yaml")
+    try text.write(to: file, atomically: true, encoding: .utf8)
+    let off = dir.appendingPathComponent("three-off.yaml")
+    try (text + "reduction: off\n").write(to: off, atomically: true, encoding: .utf8)
+    let reduced = try CommandRunner.run(["explore", file.path])
+    let full = try CommandRunner.run(["explore", file.path, "--no-reduction"])
+    let fullBySpec = try CommandRunner.run(["explore", off.path])
+    for r in [reduced, full, fullBySpec] { XCTAssertEqual(r.status, 1, r.stdout + r.stderr) }
+    let first = { (r: CommandResult) in r.stdout.split(separator: "\n").first.map(String.init) }
+    XCTAssertEqual(first(reduced), first(full))
+    XCTAssertEqual(first(full), first(fullBySpec))
+    XCTAssertTrue(
+      reduced.stdout.contains(
+        "\nshortest run (lifted from a timestamp component, replayed through the full model):\n"),
+      reduced.stdout)
+    XCTAssertTrue(
+      full.stdout.hasSuffix("reduction: none (--no-reduction); the full model is searched\n"),
+      full.stdout)
+    XCTAssertTrue(
+      fullBySpec.stdout.contains("reduction: none (reduction: off in the spec)"),
+      fullBySpec.stdout)
+    let bad = dir.appendingPathComponent("bad.yaml")
+    try (text + "reduction: maybe\n").write(to: bad, atomically: true, encoding: .utf8)
+    let b = try CommandRunner.run(["explore", bad.path])
+    XCTAssertEqual(b.status, 2, b.stdout + b.stderr)
+    XCTAssertTrue(b.stderr.contains("reduction must be on or off"), b.stderr)
+  }
 }

@@ -228,7 +228,8 @@ public struct UpdateModel: TransitionSystem {
   }
 
   /// Explores every run of the instance: ``BFSChecker/check(_:limits:progress:)`` specialized
-  /// for this model.
+  /// for this model (the full search; ``UpdateDecomposition`` explores an instance with three
+  /// faulty updates and no correct writer or reader as two smaller models, exactly).
   public func explore(
     limits: SearchLimits = SearchLimits(), progress: ((SearchStatistics) -> Void)? = nil
   ) throws -> SearchResult<UpdateModel> {
