@@ -9,7 +9,9 @@ import QuorumSMT
 /// Parameters: `protocol: update`, `n`, `f`, `q`, `faulty-updates` (default 2), `writer`,
 /// `retries`, `forged`, `reader` (true/false, default false; retries 0), the readings `step2`,
 /// `step3`, `step4`, `step5`, `propagation` (defaults: the paper's), `property` (a name prefix
-/// such as `Lemma 6.1`: check only that property; default all), `symmetry` (default on).
+/// such as `Lemma 6.1`: check only that property; default all), `symmetry` (default on),
+/// `reduction` (default on: the timestamp decomposition where it is exact, see
+/// ``UpdateDecomposition``; off searches the full model).
 /// Verdicts: `holds` only from an exhausted state space; `violated` with the shortest
 /// counterexample, replayed through the model; a cap or the budget is `unknown`.
 public enum UpdateObligation {
@@ -17,7 +19,7 @@ public enum UpdateObligation {
   public static func run(_ o: Obligation, options: EngineOptions) throws -> Outcome {
     try o.requireOnly([
       "protocol", "n", "f", "q", "faulty-updates", "writer", "retries", "forged", "reader",
-      "step2", "step3", "step4", "step5", "propagation", "property", "symmetry",
+      "step2", "step3", "step4", "step5", "propagation", "property", "symmetry", "reduction",
     ])
     func flag(_ key: String) throws -> Bool { try o.bool(key, default: false) }
     func reading<T: RawRepresentable & CaseIterable>(_ key: String, _ fallback: T) throws -> T
@@ -55,10 +57,13 @@ public enum UpdateObligation {
         line: o.parameters["property"]?.line)
     }
     let remaining = options.remainingMilliseconds.map { Double($0) / 1000 }
-    let result = try model.explore(limits: SearchLimits(timeout: remaining, symmetry: symmetry))
+    let limits = SearchLimits(timeout: remaining, symmetry: symmetry)
+    let reduction = try o.string("reduction", default: "on") != "off"
+    let decomposition = reduction ? try UpdateDecomposition(model) : nil
+    let result = try decomposition?.explore(limits: limits).result ?? model.explore(limits: limits)
     let stats = result.statistics
     let counts =
-      "\(stats.states) states, \(stats.transitions) transitions, depth \(stats.depth), symmetry \(symmetry ? "on" : "off"); readings: \(readings)"
+      "\(stats.states) states, \(stats.transitions) transitions, depth \(stats.depth), symmetry \(symmetry ? "on" : "off")\(decomposition == nil ? "" : ", timestamp decomposition (t1 and t2 components, summed)"); readings: \(readings)"
     switch result.verdict {
     case .safe:
       return Outcome(
