@@ -787,10 +787,10 @@ public struct ReadWriteModel: TransitionSystem {
     let end = words + wordsPerState
     var acc: UInt64 = 0
     var offset: UInt64 = 0
-    @inline(__always) func put(_ value: UInt64, _ width: Int) {
-      guard width > 0 else { return }
+    // Appends the low `width` (1...64) bits of `value`.
+    @inline(__always) func append(_ value: UInt64, _ width: UInt64) {
       acc |= value &<< offset
-      let next = offset &+ UInt64(width)
+      let next = offset &+ width
       if next >= 64 {
         out.pointee = acc
         out += 1
@@ -799,6 +799,9 @@ public struct ReadWriteModel: TransitionSystem {
       } else {
         offset = next
       }
+    }
+    @inline(__always) func put(_ value: UInt64, _ width: Int) {
+      if width > 0 { append(value, UInt64(width)) }
     }
     if writes > 0 {
       for w in 1...writes {
@@ -813,18 +816,7 @@ public struct ReadWriteModel: TransitionSystem {
     }
     let bits = UInt64(profileBits)
     s.profiles.withUnsafeBufferPointer { p in
-      for value in p {
-        acc |= value &<< offset
-        let next = offset &+ bits
-        if next >= 64 {
-          out.pointee = acc
-          out += 1
-          acc = offset == 0 ? 0 : value &>> (64 &- offset)
-          offset = next &- 64
-        } else {
-          offset = next
-        }
-      }
+      for value in p { append(value, bits) }
     }
     if offset > 0 {
       out.pointee = acc
@@ -882,21 +874,7 @@ public struct ReadWriteModel: TransitionSystem {
         }
         return
       }
-      classServers.withUnsafeBufferPointer { servers in
-        for k in 0..<(classStarts.count - 1) {
-          let lo = classStarts[k]
-          let hi = classStarts[k + 1]
-          for a in (lo + 1)..<hi {
-            let v = p[servers[a]]
-            var b = a
-            while b > lo && p[servers[b - 1]] > v {
-              p[servers[b]] = p[servers[b - 1]]
-              b -= 1
-            }
-            p[servers[b]] = v
-          }
-        }
-      }
+      sortWithinClasses(p.baseAddress!)
     }
   }
 

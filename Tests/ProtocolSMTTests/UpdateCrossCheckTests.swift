@@ -121,6 +121,35 @@ final class UpdateCrossCheckTests: XCTestCase {
     XCTAssertEqual(tally.instances, 1)
   }
 
+  /// A random B on `universe` for the random configurations: threshold (f = 0 or 1) half the
+  /// time, else an explicit or a nested system.
+  func randomFailProne(_ universe: Universe, using rng: inout SplitMix64) throws -> FailProneSystem
+  {
+    let n = universe.count
+    switch Int.random(in: 0..<4, using: &rng) {
+    case 0, 1: return try .threshold(universe: universe, f: Int.random(in: 0...1, using: &rng))
+    case 2: return RandomFailProne.explicit(n: n, using: &rng)
+    default: return RandomFailProne.nested(n: n, using: &rng)
+    }
+  }
+
+  /// Random quorums on `n` servers: all q-subsets (and q) half the time, else one to three
+  /// random non-empty sets (and nil).
+  func randomQuorums(n: Int, using rng: inout SplitMix64) -> ([ServerSet], Int?) {
+    if Bool.random(using: &rng) {
+      let q = Int.random(in: 2...n, using: &rng)
+      return (Array(KSubsets(n: n, k: q)), q)
+    }
+    var list: [ServerSet] = []
+    for _ in 0..<Int.random(in: 1...3, using: &rng) {
+      var s = ServerSet()
+      for i in 0..<n where Int.random(in: 0..<3, using: &rng) != 0 { s.insert(i) }
+      if s.isEmpty { s.insert(Int.random(in: 0..<n, using: &rng)) }
+      list.append(s)
+    }
+    return (list, nil)
+  }
+
   /// Random small configurations (fixed seed): n = 3 or 4; threshold, explicit and nested B;
   /// threshold and listed quorums; 0-3 faulty updates, a correct writer with or without a retry
   /// and forged messages; every supported reading of steps 2-4. Explore stops at 20 000 states
@@ -132,29 +161,8 @@ final class UpdateCrossCheckTests: XCTestCase {
     for index in 0..<count {
       let n = Int.random(in: 3...4, using: &rng)
       let universe = Universe(count: n)
-      let failProne: FailProneSystem
-      switch Int.random(in: 0..<4, using: &rng) {
-      case 0, 1:
-        failProne = try .threshold(universe: universe, f: Int.random(in: 0...1, using: &rng))
-      case 2: failProne = RandomFailProne.explicit(n: n, using: &rng)
-      default: failProne = RandomFailProne.nested(n: n, using: &rng)
-      }
-      let quorums: [ServerSet]
-      var threshold: Int? = nil
-      if Bool.random(using: &rng) {
-        let q = Int.random(in: 2...n, using: &rng)
-        quorums = Array(KSubsets(n: n, k: q))
-        threshold = q
-      } else {
-        var list: [ServerSet] = []
-        for _ in 0..<Int.random(in: 1...3, using: &rng) {
-          var s = ServerSet()
-          for i in 0..<n where Int.random(in: 0..<3, using: &rng) != 0 { s.insert(i) }
-          if s.isEmpty { s.insert(Int.random(in: 0..<n, using: &rng)) }
-          list.append(s)
-        }
-        quorums = list
-      }
+      let failProne = try randomFailProne(universe, using: &rng)
+      let (quorums, threshold) = randomQuorums(n: n, using: &rng)
       let writer = Bool.random(using: &rng)
       let faultyUpdates = Int.random(in: (writer ? 0 : 1)...(writer ? 2 : 3), using: &rng)
       let readings = UpdateReadings(
@@ -211,29 +219,8 @@ final class UpdateCrossCheckTests: XCTestCase {
     for index in 0..<count {
       let n = Int.random(in: 3...4, using: &rng)
       let universe = Universe(count: n)
-      let failProne: FailProneSystem
-      switch Int.random(in: 0..<4, using: &rng) {
-      case 0, 1:
-        failProne = try .threshold(universe: universe, f: Int.random(in: 0...1, using: &rng))
-      case 2: failProne = RandomFailProne.explicit(n: n, using: &rng)
-      default: failProne = RandomFailProne.nested(n: n, using: &rng)
-      }
-      let quorums: [ServerSet]
-      var threshold: Int? = nil
-      if Bool.random(using: &rng) {
-        let q = Int.random(in: 2...n, using: &rng)
-        quorums = Array(KSubsets(n: n, k: q))
-        threshold = q
-      } else {
-        var list: [ServerSet] = []
-        for _ in 0..<Int.random(in: 1...3, using: &rng) {
-          var s = ServerSet()
-          for i in 0..<n where Int.random(in: 0..<3, using: &rng) != 0 { s.insert(i) }
-          if s.isEmpty { s.insert(Int.random(in: 0..<n, using: &rng)) }
-          list.append(s)
-        }
-        quorums = list
-      }
+      let failProne = try randomFailProne(universe, using: &rng)
+      let (quorums, threshold) = randomQuorums(n: n, using: &rng)
       let writer = Int.random(in: 0..<3, using: &rng) == 0
       let faultyUpdates = Int.random(in: (writer ? 0 : 1)...2, using: &rng)
       let readings = UpdateReadings(
@@ -284,22 +271,7 @@ final class UpdateCrossCheckTests: XCTestCase {
       let universe = Universe(count: n)
       let failProne = try FailProneSystem.threshold(
         universe: universe, f: Int.random(in: 0...1, using: &rng))
-      let quorums: [ServerSet]
-      var threshold: Int? = nil
-      if Bool.random(using: &rng) {
-        let q = Int.random(in: 2...n, using: &rng)
-        quorums = Array(KSubsets(n: n, k: q))
-        threshold = q
-      } else {
-        var list: [ServerSet] = []
-        for _ in 0..<Int.random(in: 1...3, using: &rng) {
-          var s = ServerSet()
-          for i in 0..<n where Int.random(in: 0..<3, using: &rng) != 0 { s.insert(i) }
-          if s.isEmpty { s.insert(Int.random(in: 0..<n, using: &rng)) }
-          list.append(s)
-        }
-        quorums = list
-      }
+      let (quorums, threshold) = randomQuorums(n: n, using: &rng)
       let writer = Bool.random(using: &rng)
       let faultyUpdates = Int.random(in: (writer ? 0 : 1)...2, using: &rng)
       let readings = UpdateReadings(
