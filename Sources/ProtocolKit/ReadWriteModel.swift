@@ -48,7 +48,8 @@ public struct ReadWriteState: Hashable, Sendable {
     if profiles.count == s.profiles.count {
       s.profiles.withUnsafeBufferPointer { from in
         profiles.withUnsafeMutableBufferPointer { to in
-          to.baseAddress!.update(from: from.baseAddress!, count: from.count)
+          // A plain loop: a few dozen words, cheaper inline than a call to memmove.
+          for i in 0..<from.count { to[i] = from[i] }
         }
       }
     } else {
@@ -446,8 +447,10 @@ public struct ReadWriteModel: TransitionSystem {
   public func reducedActions(of s: ReadWriteState, into actions: inout [ReadWriteAction]) {
     var twins = ServerSet()
     if oneClass {
-      s.profiles.withUnsafeBufferPointer { p in
-        for i in 1..<p.count where p[i] == p[i - 1] { twins.insert(i) }
+      twins = s.profiles.withUnsafeBufferPointer { p in
+        var bits: UInt64 = 0
+        for i in 1..<p.count where p[i] == p[i - 1] { bits |= 1 &<< UInt64(i) }
+        return ServerSet(bits: bits)
       }
     } else {
       for k in 0..<(classStarts.count - 1) {
@@ -882,6 +885,24 @@ public struct ReadWriteModel: TransitionSystem {
   /// `prod over classes of |class|! / prod over distinct profiles m!` distinct states (a
   /// multinomial coefficient per class; exact while below 2^53).
   public func orbitSize(of s: ReadWriteState) -> Double {
+    if oneClass {
+      // One class, the profiles sorted: n! / prod m! over the runs of equal profiles.
+      return s.profiles.withUnsafeBufferPointer { p in
+        binomials.withUnsafeBufferPointer { choose in
+          var size = 1.0
+          var remaining = p.count
+          var a = 0
+          while a < p.count {
+            var b = a + 1
+            while b < p.count && p[b] == p[a] { b += 1 }
+            size *= choose[remaining * 65 + (b - a)]
+            remaining -= b - a
+            a = b
+          }
+          return size
+        }
+      }
+    }
     var size = 1.0
     for k in 0..<(classStarts.count - 1) {
       let end = classStarts[k + 1]
