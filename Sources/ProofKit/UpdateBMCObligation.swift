@@ -23,35 +23,16 @@ public enum UpdateBMCObligation {
       "step2",
       "step3", "step4", "step5", "property", "depth",
     ])
-    func reading<T: RawRepresentable & CaseIterable>(_ key: String, _ fallback: T) throws -> T
-    where T.RawValue == String {
-      guard o.parameters[key] != nil else { return fallback }
-      let v = try o.string(key)
-      guard let r = T(rawValue: v) else {
-        throw o.error(
-          "\(key) must be one of: \(T.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(v)')",
-          line: o.parameters[key]?.line)
-      }
-      return r
-    }
-    let d = UpdateReadings.paper
-    let readings = UpdateReadings(
-      step2: try reading("step2", d.step2), step3: try reading("step3", d.step3),
-      step4: try reading("step4", d.step4), step5: try reading("step5", d.step5))
     let depth = try o.int("depth")
     guard depth >= 1 && depth <= 10_000 else {
       throw o.error(
         "depth must be between 1 and 10000 (got \(depth))", line: o.parameters["depth"]?.line)
     }
     let only = o.parameters["property"] == nil ? nil : [try o.string("property")]
+    let instance = try UpdateObligation.instance(o)
+    let readings = instance.readings
     let encoder: UpdateBMC
     do {
-      let instance = try UpdateInstance.threshold(
-        n: try o.int("n"), f: try o.int("f"), q: try o.int("q"),
-        faultyUpdates: try o.int("faulty-updates", default: 2),
-        correctWriter: try o.bool("writer", default: false),
-        retries: try o.int("retries", default: 0), forged: try o.bool("forged", default: false),
-        reader: try o.bool("reader", default: false), readings: readings)
       encoder = try UpdateBMC(instance, only: only)
     } catch let e as InputError {
       throw o.error(e.message, line: o.parameters["n"]?.line)

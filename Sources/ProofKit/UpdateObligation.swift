@@ -15,12 +15,11 @@ import QuorumSMT
 /// Verdicts: `holds` only from an exhausted state space; `violated` with the shortest
 /// counterexample, replayed through the model; a cap or the budget is `unknown`.
 public enum UpdateObligation {
-  /// Runs an update-protocol explore obligation.
-  public static func run(_ o: Obligation, options: EngineOptions) throws -> Outcome {
-    try o.requireOnly([
-      "protocol", "n", "f", "q", "faulty-updates", "writer", "retries", "forged", "reader",
-      "step2", "step3", "step4", "step5", "propagation", "property", "symmetry", "reduction",
-    ])
+  /// The threshold instance an update obligation names (`n`, `f`, `q`, `faulty-updates`,
+  /// `writer`, `retries`, `forged`, `reader` and the readings `step2` to `step5` and
+  /// `propagation`), for the explore and the bmc obligations alike; bad values are errors at
+  /// their line.
+  static func instance(_ o: Obligation) throws -> UpdateInstance {
     func flag(_ key: String) throws -> Bool { try o.bool(key, default: false) }
     func reading<T: RawRepresentable & CaseIterable>(_ key: String, _ fallback: T) throws -> T
     where T.RawValue == String {
@@ -38,9 +37,8 @@ public enum UpdateObligation {
       step2: try reading("step2", d.step2), step3: try reading("step3", d.step3),
       step4: try reading("step4", d.step4), step5: try reading("step5", d.step5),
       propagation: try reading("propagation", d.propagation))
-    let instance: UpdateInstance
     do {
-      instance = try UpdateInstance.threshold(
+      return try UpdateInstance.threshold(
         n: try o.int("n"), f: try o.int("f"), q: try o.int("q"),
         faultyUpdates: try o.int("faulty-updates", default: 2), correctWriter: try flag("writer"),
         retries: try o.int("retries", default: 0), forged: try flag("forged"),
@@ -48,6 +46,16 @@ public enum UpdateObligation {
     } catch let e as InputError {
       throw o.error(e.message, line: o.parameters["n"]?.line)
     }
+  }
+
+  /// Runs an update-protocol explore obligation.
+  public static func run(_ o: Obligation, options: EngineOptions) throws -> Outcome {
+    try o.requireOnly([
+      "protocol", "n", "f", "q", "faulty-updates", "writer", "retries", "forged", "reader",
+      "step2", "step3", "step4", "step5", "propagation", "property", "symmetry", "reduction",
+    ])
+    let instance = try Self.instance(o)
+    let readings = instance.readings
     let only = o.parameters["property"] == nil ? nil : [try o.string("property")]
     let symmetry = try o.string("symmetry", default: "on") != "off"
     let model = try UpdateModel(instance, only: only)

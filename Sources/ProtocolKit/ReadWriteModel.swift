@@ -543,8 +543,7 @@ public struct ReadWriteModel: TransitionSystem {
   public func canonicalSuccessor(
     of s: ReadWriteState, taking action: ReadWriteAction, into t: inout ReadWriteState
   ) -> Bool {
-    t.assign(s)
-    apply(action, from: s, to: &t)
+    _ = successor(of: s, taking: action, into: &t)
     guard oneClass else {
       canonicalize(&t)
       return true

@@ -159,21 +159,8 @@ struct BMCReport: BMCPrintable {
       "read-rule": model.instance.readRule.rawValue,
       "n": model.instance.universe.count,
       "properties": model.properties.map(\.name),
-      "query": [
-        "booleans": s.booleans, "integers": s.integers, "assertions": s.assertions,
-        "encode_seconds": s.encodeSeconds, "solve_seconds": s.solveSeconds,
-        "replay_seconds": s.replaySeconds,
-      ] as [String: Any],
     ]
-    switch result.verdict {
-    case .noViolation:
-      object["verdict"] = "no-violation-within-depth"
-    case .violated(let cex):
-      object.merge(TraceRendering.violation(model, cex)) { $1 }
-    case .unknown(let reason):
-      object["verdict"] = "unknown"
-      object["reason"] = reason
-    }
+    object.merge(TraceRendering.bmcFields(model, result)) { $1 }
     return TraceRendering.json(object)
   }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import ProtocolKit
+import ProtocolSMT
 
 /// The renderings that `explore` and `bmc` share for every protocol model: a trace as JSON
 /// steps, a report object as stable JSON, and a counterexample as a Graphviz message sequence
@@ -31,6 +32,29 @@ enum TraceRendering {
   }
 
   /// `object` as pretty-printed JSON with sorted keys (stable for scripts and tests).
+  /// The fields every `bmc --json` report shares: the query's size and times, and the verdict
+  /// (with the violation's fields, or the reason it is unknown).
+  static func bmcFields<M: MessageChartModel>(_ model: M, _ result: BMCResult<M>) -> [String: Any] {
+    let s = result.statistics
+    var object: [String: Any] = [
+      "query": [
+        "booleans": s.booleans, "integers": s.integers, "assertions": s.assertions,
+        "encode_seconds": s.encodeSeconds, "solve_seconds": s.solveSeconds,
+        "replay_seconds": s.replaySeconds,
+      ] as [String: Any]
+    ]
+    switch result.verdict {
+    case .noViolation:
+      object["verdict"] = "no-violation-within-depth"
+    case .violated(let cex):
+      object.merge(violation(model, cex)) { $1 }
+    case .unknown(let reason):
+      object["verdict"] = "unknown"
+      object["reason"] = reason
+    }
+    return object
+  }
+
   static func json(_ object: [String: Any]) -> String {
     let data =
       (try? JSONSerialization.data(

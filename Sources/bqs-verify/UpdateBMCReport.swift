@@ -92,21 +92,8 @@ struct UpdateBMCReport: BMCPrintable {
       ],
       "properties": model.properties.map(\.name),
       "not_checked": [UpdateModel.propagation, UpdateModel.validity],
-      "query": [
-        "booleans": s.booleans, "integers": s.integers, "assertions": s.assertions,
-        "encode_seconds": s.encodeSeconds, "solve_seconds": s.solveSeconds,
-        "replay_seconds": s.replaySeconds,
-      ] as [String: Any],
     ]
-    switch result.verdict {
-    case .noViolation:
-      object["verdict"] = "no-violation-within-depth"
-    case .violated(let cex):
-      object.merge(TraceRendering.violation(model, cex)) { $1 }
-    case .unknown(let reason):
-      object["verdict"] = "unknown"
-      object["reason"] = reason
-    }
+    object.merge(TraceRendering.bmcFields(model, result)) { $1 }
     return TraceRendering.json(object)
   }
 }
