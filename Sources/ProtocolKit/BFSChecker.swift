@@ -216,6 +216,22 @@ private struct PageMemory {
     self.bytes = -size
   }
 
+  /// Address space for `bytes` that the system backs with zeroed pages only as they are
+  /// written (Linux `MAP_NORESERVE`), or nil where that is not available.
+  init?(reservingBytes bytes: Int) {
+    #if os(Linux)
+      let size = max(bytes, 1)
+      let p = mmap(
+        nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+      guard let p, p != MAP_FAILED else { return nil }
+      _ = madvise(p, size, 14)  // MADV_HUGEPAGE
+      self.base = p
+      self.bytes = size
+    #else
+      return nil
+    #endif
+  }
+
   func release() {
     #if os(Linux)
       if bytes > 0 {
@@ -227,34 +243,59 @@ private struct PageMemory {
   }
 }
 
-/// A growable buffer of words that frees itself.
-private final class WordStore {
+/// A growable array of trivial elements that frees itself, for the checker's state store and
+/// parent links.
+///
+/// It first reserves address space for `reserve` elements (on Linux, `MAP_NORESERVE`: pages
+/// are backed only once written), so appending never moves what is stored: no copy on growth,
+/// and only the pages in use are ever zeroed by the system. Where the reservation is refused
+/// it starts small and doubles, copying.
+private final class GrowableBuffer<Element> {
   private var memory: PageMemory
-  private(set) var base: UnsafeMutablePointer<UInt64>
+  private(set) var base: UnsafeMutablePointer<Element>
   private(set) var capacity: Int
-  var used = 0
+  private(set) var used = 0
 
-  init(capacity: Int) {
-    self.capacity = capacity
-    self.memory = PageMemory(bytes: capacity * 8)
-    self.base = memory.base.bindMemory(to: UInt64.self, capacity: capacity)
+  init(reserve: Int) {
+    let stride = MemoryLayout<Element>.stride
+    if let reserved = PageMemory(reservingBytes: reserve * stride) {
+      memory = reserved
+      capacity = reserve
+    } else {
+      capacity = 1 << 12
+      memory = PageMemory(bytes: capacity * stride)
+    }
+    base = memory.base.bindMemory(to: Element.self, capacity: capacity)
   }
 
   deinit { memory.release() }
 
-  @inline(__always) func append(_ w: UnsafePointer<UInt64>, count: Int) {
-    if used + count > capacity {
-      let bigger = max(capacity * 2, used + count)
-      let fresh = PageMemory(bytes: bigger * 8)
-      let freshBase = fresh.base.bindMemory(to: UInt64.self, capacity: bigger)
-      freshBase.update(from: base, count: used)
-      memory.release()
-      memory = fresh
-      base = freshBase
-      capacity = bigger
-    }
-    (base + used).update(from: w, count: count)
+  /// Bytes of the elements stored (the pages in use, up to a page).
+  var usedBytes: Int { used * MemoryLayout<Element>.stride }
+
+  @inline(__always) subscript(_ i: Int) -> Element { base[i] }
+
+  @inline(__always) func append(_ e: UnsafePointer<Element>, count: Int) {
+    if used + count > capacity { grow(to: used + count) }
+    (base + used).update(from: e, count: count)
     used += count
+  }
+
+  @inline(__always) func append(_ e: Element) {
+    if used + 1 > capacity { grow(to: used + 1) }
+    base[used] = e
+    used += 1
+  }
+
+  private func grow(to minimum: Int) {
+    let bigger = max(capacity * 2, minimum)
+    let fresh = PageMemory(bytes: bigger * MemoryLayout<Element>.stride)
+    let freshBase = fresh.base.bindMemory(to: Element.self, capacity: bigger)
+    freshBase.update(from: base, count: used)
+    memory.release()
+    memory = fresh
+    base = freshBase
+    capacity = bigger
   }
 }
 
@@ -309,8 +350,8 @@ private struct Search<System: TransitionSystem> {
   let system: System
   let limits: SearchLimits
   let width: Int
-  let store = WordStore(capacity: 1 << 12)
-  var parents: [Int32] = []
+  let store: GrowableBuffer<UInt64>
+  let parents: GrowableBuffer<Int32>
   let table = SlotTable(log2Size: 12)
   var count = 0
   var stats = SearchStatistics()
@@ -322,12 +363,17 @@ private struct Search<System: TransitionSystem> {
     self.system = system
     self.limits = limits
     self.width = max(1, system.wordsPerState)
+    // Address space for as many states as the memory cap allows (backed only when used).
+    let perState = width * 8 + 4
+    let reserve = max(1 << 12, limits.memoryLimitBytes / perState + (1 << 16))
+    self.store = GrowableBuffer(reserve: reserve * width)
+    self.parents = GrowableBuffer(reserve: reserve)
     self.properties = system.properties
     self.quiescentProperties = system.quiescentProperties
     stats.encodingBytes = width * 8
   }
 
-  var memoryBytes: Int { store.capacity * 8 + parents.capacity * 4 + table.size * 8 }
+  var memoryBytes: Int { store.usedBytes + parents.usedBytes + table.size * 8 }
 
   @inline(__always) func hash(_ w: UnsafePointer<UInt64>) -> Int {
     var h: UInt64 = 0x243F_6A88_85A3_08D3
