@@ -277,7 +277,9 @@ private final class GrowableBuffer<Element> {
 
   @inline(__always) func append(_ e: UnsafePointer<Element>, count: Int) {
     if used + count > capacity { grow(to: used + count) }
-    (base + used).update(from: e, count: count)
+    // A plain loop: a state is a few words, cheaper inline than a call to memmove.
+    let to = base + used
+    for i in 0..<count { to[i] = e[i] }
     used += count
   }
 
@@ -450,6 +452,14 @@ private struct Search<System: TransitionSystem> {
   mutating func run(progress: ((SearchStatistics) -> Void)?) throws -> SearchResult<System> {
     let start = now()
     cpuStart = threadCPUTime()
+    // Local copies: in this mutating method every call through `self.system` would first copy
+    // the model (a few hundred bytes), and the hot loop makes several calls per transition.
+    let system = self.system
+    let properties = self.properties
+    func violated(_ state: System.State) -> String? {
+      for p in properties where !p.holds(state) { return p.name }
+      return nil
+    }
     let deadline = limits.timeout.map { start + $0 }
     let scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: width)
     defer { scratch.deallocate() }

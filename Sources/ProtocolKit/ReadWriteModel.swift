@@ -7,11 +7,14 @@ import QuorumKit
 /// (within each class of interchangeable servers) is then a canonical form
 /// (``ReadWriteModel/representative(of:)``).
 ///
-/// Profile bits: bit 0 faulty; bits 1-3 the write whose pair a correct server holds (0 is the
-/// initial pair ⟨v0, t0⟩); bit `3 + w` set while write `w`'s update has been delivered to the
-/// server and the write has not ended; four bits from `4 + W + 4r` for read `r`: 0 while the
-/// server has not answered, else the *pair code* it answered (`1 + w` for write `w`'s pair,
-/// ``ReadWriteModel/fakeCode`` for the fabricated pair).
+/// Profile fields, from the lowest bit, each as narrow as the instance allows (the model fixes
+/// the widths, so a profile of W writes and R reads takes `1 + ⌈log2(W + 1)⌉ + W + R ·
+/// ⌈log2(W + 3)⌉` bits): bit 0 faulty; the write whose pair a correct server holds (0 is the
+/// initial pair ⟨v0, t0⟩); one bit per write `w`, set while `w`'s update has been delivered to
+/// the server and the write has not ended; per read `r`, 0 while the server has not answered,
+/// else the *pair code* it answered (`1 + w` for write `w`'s pair, ``ReadWriteModel/fakeCode``
+/// for the fabricated pair). The order of the fields, not their widths, decides how profiles
+/// sort.
 public struct ReadWriteState: Hashable, Sendable {
   /// One word per server (see above).
   public var profiles: [UInt64]
@@ -178,6 +181,14 @@ public struct ReadWriteModel: TransitionSystem {
   let writes: Int
   let reads: Int
   let profileBits: Int
+  /// The profile's stored-write field: `(p >> 1) & storedMask`.
+  let storedMask: UInt64
+  /// Write `w`'s delivered bit is bit `appliedShift + w` of a profile.
+  let appliedShift: Int
+  /// Read `r`'s answer field starts at bit `responseShift + responseBits * r` of a profile.
+  let responseShift: Int
+  let responseBits: Int
+  let responseMask: UInt64
   let globalBits: Int
   public let wordsPerState: Int
   /// The classes of interchangeable servers (``InterchangeableServers``): permuting servers
@@ -243,7 +254,15 @@ public struct ReadWriteModel: TransitionSystem {
     self.n = instance.universe.count
     self.writes = instance.writeCount
     self.reads = instance.readCount
-    self.profileBits = 4 + writes + 4 * reads
+    // Widths: the stored write is 0...W, an answer's pair code 0...W + 2.
+    let storedBits = UInt64(writes).bitWidthNeeded
+    let responseBits = UInt64(writes + 2).bitWidthNeeded
+    self.storedMask = (1 << UInt64(storedBits)) - 1
+    self.appliedShift = storedBits
+    self.responseShift = 1 + storedBits + writes
+    self.responseBits = responseBits
+    self.responseMask = (1 << UInt64(responseBits)) - 1
+    self.profileBits = 1 + storedBits + writes + responseBits * reads
     self.globalBits = writes * (2 + 3 + writes) + reads * (2 + 2 * writes + 4)
     self.wordsPerState = max(1, (globalBits + profileBits * n + 63) / 64)
     self.symmetryClasses = classes
@@ -292,14 +311,20 @@ public struct ReadWriteModel: TransitionSystem {
   // MARK: - Profiles
 
   @inline(__always) func isFaulty(_ p: UInt64) -> Bool { p & 1 != 0 }
-  @inline(__always) func stored(_ p: UInt64) -> Int { Int((p >> 1) & 7) }
-  @inline(__always) func applied(_ p: UInt64, _ w: Int) -> Bool { (p >> UInt64(3 + w)) & 1 != 0 }
+  @inline(__always) func stored(_ p: UInt64) -> Int { Int((p >> 1) & storedMask) }
+  @inline(__always) func applied(_ p: UInt64, _ w: Int) -> Bool {
+    (p >> UInt64(appliedShift + w)) & 1 != 0
+  }
+  /// The shift of read `r`'s answer field in a profile.
+  @inline(__always) func responseOffset(_ r: Int) -> UInt64 {
+    UInt64(responseShift + responseBits * r)
+  }
   @inline(__always) func response(_ p: UInt64, _ r: Int) -> Int {
-    Int((p >> UInt64(4 + writes + 4 * r)) & 15)
+    Int((p >> responseOffset(r)) & responseMask)
   }
 
   func appliedSet(_ s: ReadWriteState, _ w: Int) -> ServerSet {
-    let shift = UInt64(3 + w)
+    let shift = UInt64(appliedShift + w)
     return s.profiles.withUnsafeBufferPointer { p in
       // Branch-free, so the loop vectorises (it runs once per transition).
       var bits: UInt64 = 0
@@ -309,12 +334,14 @@ public struct ReadWriteModel: TransitionSystem {
   }
 
   func responders(_ s: ReadWriteState, _ r: Int) -> ServerSet {
-    let shift = UInt64(4 + writes + 4 * r)
+    let shift = responseOffset(r)
+    let mask = responseMask
     return s.profiles.withUnsafeBufferPointer { p in
       var bits: UInt64 = 0
       for i in 0..<p.count {
-        let answered = ((p[i] &>> shift) & 15) &+ 15
-        bits |= ((answered &>> 4) & 1) &<< UInt64(i)
+        // 1 iff the field is not 0: adding the mask carries into the bit above it.
+        let answered = ((p[i] &>> shift) & mask) &+ mask
+        bits |= ((answered &>> UInt64(responseBits)) & 1) &<< UInt64(i)
       }
       return ServerSet(bits: bits)
     }
@@ -611,9 +638,9 @@ public struct ReadWriteModel: TransitionSystem {
       t.setWriteBefore(w, doneMask(s))
     case .deliver(let w, let i):
       var p = t.profile(i)
-      p |= 1 << UInt64(3 + w)
+      p |= 1 << UInt64(appliedShift + w)
       if !isFaulty(p) && t.rank(w) > t.rank(stored(p)) {
-        p = (p & ~UInt64(0b1110)) | (UInt64(w) << 1)
+        p = (p & ~(storedMask << 1)) | (UInt64(w) << 1)
       }
       t.setProfile(i, p)
       let set = appliedSet(t, w)
@@ -624,8 +651,7 @@ public struct ReadWriteModel: TransitionSystem {
       t.setReadPhase(r, 1)
       t.setReadBefore(r, doneMask(s))
     case .respond(let r, let i, let code):
-      let shift = UInt64(4 + writes + 4 * r)
-      t.setProfile(i, t.profile(i) | UInt64(code) << shift)
+      t.setProfile(i, t.profile(i) | UInt64(code) << responseOffset(r))
       let set = responders(t, r)
       if isQuorum(set) && !canGrow(set) { endRead(&t, r) }
     case .endRead(let r):
@@ -635,7 +661,7 @@ public struct ReadWriteModel: TransitionSystem {
 
   func endWrite(_ t: inout ReadWriteState, _ w: Int) {
     t.setWritePhase(w, 2)
-    let clear = ~(UInt64(1) << UInt64(3 + w))
+    let clear = ~(UInt64(1) << UInt64(appliedShift + w))
     for i in 0..<n { t.setProfile(i, t.profile(i) & clear) }
   }
 
@@ -643,8 +669,7 @@ public struct ReadWriteModel: TransitionSystem {
     t.setReadResult(r, result(t, r))
     t.setReadConcurrent(r, begunMask(t) & ~t.readBefore(r))
     t.setReadPhase(r, 2)
-    let shift = UInt64(4 + writes + 4 * r)
-    let keep = ~(UInt64(15) << shift)
+    let keep = ~(responseMask << responseOffset(r))
     for i in 0..<n { t.setProfile(i, t.profile(i) & keep) }
   }
 
@@ -1076,4 +1101,9 @@ struct BitReader {
     bit += width
     return width == 64 ? v : v & ((1 << UInt64(width)) - 1)
   }
+}
+
+extension UInt64 {
+  /// The bits needed to write every value from 0 to this one (0 for 0).
+  fileprivate var bitWidthNeeded: Int { UInt64.bitWidth - leadingZeroBitCount }
 }
