@@ -347,6 +347,29 @@ public struct ReadWriteModel: TransitionSystem {
     }
   }
 
+  /// The number of servers write `w`'s update has been delivered to (`appliedSet(s, w).count`;
+  /// one shift for every profile, so the loop vectorises).
+  @inline(__always) func appliedCount(_ s: ReadWriteState, _ w: Int) -> Int {
+    let shift = UInt64(appliedShift + w)
+    return s.profiles.withUnsafeBufferPointer { p in
+      var c: UInt64 = 0
+      for i in 0..<p.count { c &+= (p[i] &>> shift) & 1 }
+      return Int(c)
+    }
+  }
+
+  /// The number of servers that answered read `r` (`responders(s, r).count`, vectorised).
+  @inline(__always) func responseCount(_ s: ReadWriteState, _ r: Int) -> Int {
+    let shift = responseOffset(r)
+    let mask = responseMask
+    let carry = UInt64(responseBits)
+    return s.profiles.withUnsafeBufferPointer { p in
+      var c: UInt64 = 0
+      for i in 0..<p.count { c &+= ((((p[i] &>> shift) & mask) &+ mask) &>> carry) & 1 }
+      return Int(c)
+    }
+  }
+
   /// The faulty servers of a state.
   public func faulty(_ s: ReadWriteState) -> ServerSet {
     var set = ServerSet()
@@ -508,6 +531,15 @@ public struct ReadWriteModel: TransitionSystem {
             for r in (lower + 1)...(k + 1) { actions.append(.beginWrite(write: w, rank: r)) }
           }
         case 1:
+          if let q = instance.quorumThreshold {
+            // Every set of q servers is a quorum: a write updating fewer may deliver to any
+            // server it has not reached, and ends with its q-th delivery (never by endWrite).
+            guard appliedCount(s, w) < q else { continue }
+            for i in 0..<n where !applied(s.profile(i), w) && !skipping.contains(i) {
+              actions.append(.deliver(write: w, server: i))
+            }
+            continue
+          }
           let set = appliedSet(s, w)
           for i in 0..<n where !set.contains(i) && !skipping.contains(i) && canExtend(set, with: i)
           {
@@ -524,9 +556,17 @@ public struct ReadWriteModel: TransitionSystem {
         let first = r % instance.readsPerReader == 0
         if first || s.readPhase(r - 1) == 2 { actions.append(.beginRead(read: r)) }
       case 1:
-        let set = responders(s, r)
-        for i in 0..<n where !set.contains(i) && !skipping.contains(i) && canExtend(set, with: i) {
+        let threshold = instance.quorumThreshold
+        let set = threshold == nil ? responders(s, r) : ServerSet()
+        if let q = threshold, responseCount(s, r) >= q { continue }
+        for i in 0..<n where !skipping.contains(i) {
           let p = s.profile(i)
+          if threshold != nil {
+            // As for writes: any server that has not answered, until q have.
+            guard response(p, r) == 0 else { continue }
+          } else {
+            guard !set.contains(i) && canExtend(set, with: i) else { continue }
+          }
           if isFaulty(p) {
             actions.append(.respond(read: r, server: i, code: 1))
             if writes > 0 {
@@ -541,7 +581,7 @@ public struct ReadWriteModel: TransitionSystem {
             actions.append(.respond(read: r, server: i, code: 1 + stored(p)))
           }
         }
-        if isQuorum(set) && canGrow(set) { actions.append(.endRead(read: r)) }
+        if threshold == nil && isQuorum(set) && canGrow(set) { actions.append(.endRead(read: r)) }
       default: break
       }
     }
@@ -643,8 +683,12 @@ public struct ReadWriteModel: TransitionSystem {
         p = (p & ~(storedMask << 1)) | (UInt64(w) << 1)
       }
       t.setProfile(i, p)
-      let set = appliedSet(t, w)
-      if isQuorum(set) && !canGrow(set) { endWrite(&t, w) }
+      if let q = instance.quorumThreshold {
+        if appliedCount(t, w) == q { endWrite(&t, w) }
+      } else {
+        let set = appliedSet(t, w)
+        if isQuorum(set) && !canGrow(set) { endWrite(&t, w) }
+      }
     case .endWrite(let w):
       endWrite(&t, w)
     case .beginRead(let r):
@@ -652,8 +696,12 @@ public struct ReadWriteModel: TransitionSystem {
       t.setReadBefore(r, doneMask(s))
     case .respond(let r, let i, let code):
       t.setProfile(i, t.profile(i) | UInt64(code) << responseOffset(r))
-      let set = responders(t, r)
-      if isQuorum(set) && !canGrow(set) { endRead(&t, r) }
+      if let q = instance.quorumThreshold {
+        if responseCount(t, r) == q { endRead(&t, r) }
+      } else {
+        let set = responders(t, r)
+        if isQuorum(set) && !canGrow(set) { endRead(&t, r) }
+      }
     case .endRead(let r):
       endRead(&t, r)
     }
