@@ -203,6 +203,8 @@ public struct ReadWriteModel: TransitionSystem {
   let classStarts: [Int]
   /// `binomials[a * 65 + b]` = C(a, b) as a Double, for orbit sizes.
   let binomials: [Double]
+  /// Bits 0..<n set (every server).
+  let allServers: UInt64
   /// Bits 1...writes set.
   let writesMask: UInt8
   /// The group canonicalised under (``group``; ReadWriteModel+Group.swift).
@@ -283,6 +285,7 @@ public struct ReadWriteModel: TransitionSystem {
       }
     }
     self.binomials = table
+    self.allServers = n >= 64 ? ~0 : (1 << UInt64(n)) - 1
     self.writesMask = UInt8(truncatingIfNeeded: ((1 << (writes + 1)) - 2))
     self.symmetryGroup =
       listingFaultySets
@@ -499,7 +502,7 @@ public struct ReadWriteModel: TransitionSystem {
     if oneClass {
       twins = s.profiles.withUnsafeBufferPointer { p in
         var bits: UInt64 = 0
-        for i in 1..<p.count where p[i] == p[i - 1] { bits |= 1 &<< UInt64(i) }
+        for i in 1..<p.count { bits |= UInt64(p[i] == p[i &- 1] ? 1 : 0) &<< UInt64(i) }
         return ServerSet(bits: bits)
       }
     } else {
@@ -535,8 +538,11 @@ public struct ReadWriteModel: TransitionSystem {
             // Every set of q servers is a quorum: a write updating fewer may deliver to any
             // server it has not reached, and ends with its q-th delivery (never by endWrite).
             guard appliedCount(s, w) < q else { continue }
-            for i in 0..<n where !applied(s.profile(i), w) && !skipping.contains(i) {
-              actions.append(.deliver(write: w, server: i))
+            var candidates = allServers & ~skipping.bits
+            while candidates != 0 {
+              let i = candidates.trailingZeroBitCount
+              candidates &= candidates &- 1
+              if !applied(s.profile(i), w) { actions.append(.deliver(write: w, server: i)) }
             }
             continue
           }
@@ -559,7 +565,10 @@ public struct ReadWriteModel: TransitionSystem {
         let threshold = instance.quorumThreshold
         let set = threshold == nil ? responders(s, r) : ServerSet()
         if let q = threshold, responseCount(s, r) >= q { continue }
-        for i in 0..<n where !skipping.contains(i) {
+        var candidates = allServers & ~skipping.bits
+        while candidates != 0 {
+          let i = candidates.trailingZeroBitCount
+          candidates &= candidates &- 1
           let p = s.profile(i)
           if threshold != nil {
             // As for writes: any server that has not answered, until q have.
@@ -891,7 +900,22 @@ public struct ReadWriteModel: TransitionSystem {
     }
     let bits = UInt64(profileBits)
     s.profiles.withUnsafeBufferPointer { p in
-      for value in p { append(value, bits) }
+      var i = 0
+      if bits <= 16 {
+        // Four profiles at a time: the packer's offset is a chain from one append to the
+        // next, so appending a group of four (shifted together independently) shortens it.
+        let quad = 4 &* bits
+        while i &+ 4 <= p.count {
+          let group =
+            p[i] | (p[i &+ 1] &<< bits) | (p[i &+ 2] &<< (2 &* bits)) | (p[i &+ 3] &<< (3 &* bits))
+          append(group, quad)
+          i &+= 4
+        }
+      }
+      while i < p.count {
+        append(p[i], bits)
+        i &+= 1
+      }
     }
     if offset > 0 {
       out.pointee = acc
