@@ -693,7 +693,10 @@ public struct ReadWriteModel: TransitionSystem {
       }
       t.setProfile(i, p)
       if let q = instance.quorumThreshold {
-        if appliedCount(t, w) == q { endWrite(&t, w) }
+        // Counted on `s`, which is not being written: a vector load of `t`'s profiles right
+        // after the scalar store above would wait for that store to retire.
+        let newly = applied(s.profile(i), w) ? 0 : 1
+        if appliedCount(s, w) + newly == q { endWrite(&t, w) }
       } else {
         let set = appliedSet(t, w)
         if isQuorum(set) && !canGrow(set) { endWrite(&t, w) }
@@ -706,7 +709,8 @@ public struct ReadWriteModel: TransitionSystem {
     case .respond(let r, let i, let code):
       t.setProfile(i, t.profile(i) | UInt64(code) << responseOffset(r))
       if let q = instance.quorumThreshold {
-        if responseCount(t, r) == q { endRead(&t, r) }
+        let newly = response(s.profile(i), r) == 0 ? 1 : 0
+        if responseCount(s, r) + newly == q { endRead(&t, r) }
       } else {
         let set = responders(t, r)
         if isQuorum(set) && !canGrow(set) { endRead(&t, r) }
