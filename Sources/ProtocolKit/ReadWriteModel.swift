@@ -604,6 +604,7 @@ public struct ReadWriteModel: TransitionSystem {
 
   /// ``successor(of:taking:)`` written into `t`, reusing its profile storage (the checker's
   /// hot path: no allocation per transition).
+  @inline(__always)
   public func successor(
     of s: ReadWriteState, taking action: ReadWriteAction, into t: inout ReadWriteState
   ) -> Bool {
@@ -632,20 +633,24 @@ public struct ReadWriteModel: TransitionSystem {
       canonicalize(&t)
       return true
     }
-    t.profiles.withUnsafeMutableBufferPointer { p in
-      let v = p[server]
-      var j = server
-      while j + 1 < p.count && p[j + 1] < v {
-        p[j] = p[j + 1]
-        j += 1
-      }
-      while j > 0 && p[j - 1] > v {
-        p[j] = p[j - 1]
-        j -= 1
-      }
-      p[j] = v
-    }
+    t.profiles.withUnsafeMutableBufferPointer { Self.moveToSortedPlace(server, in: $0) }
     return true
+  }
+
+  /// Moves the profile at `server` to its place in `p`, sorted but for it.
+  @inline(__always)
+  static func moveToSortedPlace(_ server: Int, in p: UnsafeMutableBufferPointer<UInt64>) {
+    let v = p[server]
+    var j = server
+    while j &+ 1 < p.count && p[j &+ 1] < v {
+      p[j] = p[j &+ 1]
+      j &+= 1
+    }
+    while j > 0 && p[j &- 1] > v {
+      p[j] = p[j &- 1]
+      j &-= 1
+    }
+    p[j] = v
   }
 
   public func decode(_ words: UnsafePointer<UInt64>, into s: inout ReadWriteState) {
@@ -989,15 +994,18 @@ public struct ReadWriteModel: TransitionSystem {
       // One class, the profiles sorted: n! / prod m! over the runs of equal profiles.
       return s.profiles.withUnsafeBufferPointer { p in
         binomials.withUnsafeBufferPointer { choose in
+          // Bit i set where a run of equal profiles starts (computed without branches), then
+          // one binomial per run: C(remaining, run length).
+          var starts: UInt64 = 1
+          for i in 1..<p.count { starts |= UInt64(p[i] != p[i &- 1] ? 1 : 0) &<< UInt64(i) }
           var size = 1.0
           var remaining = p.count
-          var a = 0
-          while a < p.count {
-            var b = a + 1
-            while b < p.count && p[b] == p[a] { b += 1 }
-            size *= choose[remaining * 65 + (b - a)]
-            remaining -= b - a
-            a = b
+          while starts != 0 {
+            let a = starts.trailingZeroBitCount
+            starts &= starts &- 1
+            let b = starts == 0 ? p.count : starts.trailingZeroBitCount
+            size *= choose[remaining &* 65 &+ (b &- a)]
+            remaining &-= b &- a
           }
           return size
         }
