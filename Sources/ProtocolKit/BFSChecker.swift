@@ -327,8 +327,11 @@ private final class SlotTable {
 
   /// Doubles the table, moving every entry to its home slot in the bigger table.
   func grow() {
-    let newSize = size * 2
-    let newShift = shift - 1
+    // Four times as big while the table is below 2^22 slots (32 MiB), then twice: fewer
+    // rehashes and fewer fresh pages for the system to zero, at a bounded cost in memory.
+    let factorLog2 = size < 1 << 22 ? 2 : 1
+    let newSize = size << factorLog2
+    let newShift = shift - factorLog2
     precondition(newShift >= 32, "the visited set's table is limited to 2^32 slots")
     let fresh = PageMemory(bytes: newSize * 8)
     let t = fresh.base.bindMemory(to: UInt64.self, capacity: newSize)
