@@ -496,7 +496,11 @@ private struct Search<System: TransitionSystem> {
       hashes.deallocate()
     }
     var state = system.decode(store.base)
-    var successors: [System.State] = []
+    // One successor is built at a time (when the model has no shortcut straight to its
+    // encoding); a new state is decoded back from its encoding (which is lossless) for its
+    // orbit size and properties.
+    var successor = state
+    var fresh = state
     while cursor < count {
       if cursor == levelEnd {
         stats.depth += 1
@@ -538,19 +542,22 @@ private struct Search<System: TransitionSystem> {
         batchBase = UnsafeMutablePointer<UInt64>.allocate(capacity: batchCapacity * width)
         hashes = UnsafeMutablePointer<Int>.allocate(capacity: batchCapacity)
       }
-      while successors.count < actions.count { successors.append(state) }
+      let parentWords = store.base + cursor * width
       var built = 0
       for action in actions {
-        if limits.symmetry {
-          guard system.canonicalSuccessor(of: state, taking: action, into: &successors[built])
-          else { continue }
-        } else {
-          guard system.successor(of: state, taking: action, into: &successors[built]) else {
-            continue
-          }
-        }
         let words = batchBase + built * width
-        system.encode(successors[built], into: words)
+        if limits.symmetry {
+          if !system.encodeCanonicalSuccessor(
+            of: state, encoded: parentWords, taking: action, into: words)
+          {
+            guard system.canonicalSuccessor(of: state, taking: action, into: &successor)
+            else { continue }
+            system.encode(successor, into: words)
+          }
+        } else {
+          guard system.successor(of: state, taking: action, into: &successor) else { continue }
+          system.encode(successor, into: words)
+        }
         let h = hash(words)
         hashes[built] = h
         prefetchSlot(h)
@@ -563,8 +570,9 @@ private struct Search<System: TransitionSystem> {
         let parent = Int32(cursor)
         let (index, isNew) = insert(words, hash: hashes[k], parent: parent)
         guard isNew else { continue }
-        stats.representedStates += limits.symmetry ? system.orbitSize(of: successors[k]) : 1
-        if let name = violated(successors[k]) {
+        system.decode(words, into: &fresh)
+        stats.representedStates += limits.symmetry ? system.orbitSize(of: fresh) : 1
+        if let name = violated(fresh) {
           stats.depth = max(stats.depth, depthOf(index))
           finish(start, cursor: cursor)
           return SearchResult(

@@ -637,6 +637,64 @@ public struct ReadWriteModel: TransitionSystem {
     return true
   }
 
+  /// Under full symmetry with threshold quorums, a delivery or an answer that does not end its
+  /// operation changes one server's profile and no client field, so the successor's encoding
+  /// is `encoded` with that profile's field moved to its sorted place: the fields between its
+  /// old and new place are rewritten, the rest is copied (the same moves as
+  /// ``canonicalSuccessor(of:taking:into:)``, on the encoding).
+  public func encodeCanonicalSuccessor(
+    of s: ReadWriteState, encoded: UnsafePointer<UInt64>, taking action: ReadWriteAction,
+    into words: UnsafeMutablePointer<UInt64>
+  ) -> Bool {
+    guard oneClass, cosets.isEmpty, let q = instance.quorumThreshold else { return false }
+    let server: Int
+    let v: UInt64
+    switch action {
+    case .deliver(let w, let i):
+      let p = s.profile(i)
+      guard s.writePhase(w) == 1, !applied(p, w), appliedCount(s, w) + 1 < q else { return false }
+      server = i
+      v = delivered(w, to: p, in: s)
+    case .respond(let r, let i, let code):
+      let p = s.profile(i)
+      guard s.readPhase(r) == 1, response(p, r) == 0, responseCount(s, r) + 1 < q else {
+        return false
+      }
+      server = i
+      v = answered(r, code, by: p)
+    default:
+      return false
+    }
+    for k in 0..<wordsPerState { words[k] = encoded[k] }
+    let base = globalBits
+    let bits = profileBits
+    let mask: UInt64 = (1 << UInt64(bits)) - 1
+    // Writes `value` as profile field `k` of the encoding.
+    @inline(__always) func put(_ k: Int, _ value: UInt64) {
+      let at = base &+ k &* bits
+      let word = at &>> 6
+      let shift = UInt64(at & 63)
+      words[word] = (words[word] & ~(mask &<< shift)) | (value &<< shift)
+      if shift &+ UInt64(bits) > 64 {
+        let high = 64 &- shift
+        words[word &+ 1] = (words[word &+ 1] & ~(mask &>> high)) | (value &>> high)
+      }
+    }
+    s.profiles.withUnsafeBufferPointer { p in
+      var j = server
+      while j &+ 1 < p.count && p[j &+ 1] < v {
+        put(j, p[j &+ 1])
+        j &+= 1
+      }
+      while j > 0 && p[j &- 1] > v {
+        put(j, p[j &- 1])
+        j &-= 1
+      }
+      put(j, v)
+    }
+    return true
+  }
+
   /// Moves the profile at `server` to its place in `p`, sorted but for it.
   @inline(__always)
   static func moveToSortedPlace(_ server: Int, in p: UnsafeMutableBufferPointer<UInt64>) {
@@ -691,12 +749,7 @@ public struct ReadWriteModel: TransitionSystem {
       t.setWritePhase(w, 1)
       t.setWriteBefore(w, doneMask(s))
     case .deliver(let w, let i):
-      var p = t.profile(i)
-      p |= 1 << UInt64(appliedShift + w)
-      if !isFaulty(p) && t.rank(w) > t.rank(stored(p)) {
-        p = (p & ~(storedMask << 1)) | (UInt64(w) << 1)
-      }
-      t.setProfile(i, p)
+      t.setProfile(i, delivered(w, to: t.profile(i), in: t))
       if let q = instance.quorumThreshold {
         // Counted on `s`, which is not being written: a vector load of `t`'s profiles right
         // after the scalar store above would wait for that store to retire.
@@ -712,7 +765,7 @@ public struct ReadWriteModel: TransitionSystem {
       t.setReadPhase(r, 1)
       t.setReadBefore(r, doneMask(s))
     case .respond(let r, let i, let code):
-      t.setProfile(i, t.profile(i) | UInt64(code) << responseOffset(r))
+      t.setProfile(i, answered(r, code, by: t.profile(i)))
       if let q = instance.quorumThreshold {
         let newly = response(s.profile(i), r) == 0 ? 1 : 0
         if responseCount(s, r) + newly == q { endRead(&t, r) }
@@ -723,6 +776,21 @@ public struct ReadWriteModel: TransitionSystem {
     case .endRead(let r):
       endRead(&t, r)
     }
+  }
+
+  /// Profile `p` once write `w`'s update reaches it: marked delivered, and a correct server
+  /// keeps the update if its timestamp is larger than the one it holds.
+  @inline(__always) func delivered(_ w: Int, to p: UInt64, in s: ReadWriteState) -> UInt64 {
+    var p = p | 1 << UInt64(appliedShift + w)
+    if !isFaulty(p) && s.rank(w) > s.rank(stored(p)) {
+      p = (p & ~(storedMask << 1)) | (UInt64(w) << 1)
+    }
+    return p
+  }
+
+  /// Profile `p` once its server answers read `r` with pair `code`.
+  @inline(__always) func answered(_ r: Int, _ code: Int, by p: UInt64) -> UInt64 {
+    p | UInt64(code) << responseOffset(r)
   }
 
   func endWrite(_ t: inout ReadWriteState, _ w: Int) {

@@ -57,6 +57,17 @@ public protocol TransitionSystem {
   /// models override it when they can keep the representative up to date more cheaply.
   func canonicalSuccessor(of state: State, taking action: Action, into next: inout State) -> Bool
 
+  /// Writes the encoding of the representative of the successor of `state` (a
+  /// representative whose encoding is `encoded`) by `action` into `words`, straight from the
+  /// two, and returns true; or returns false, having written nothing, when the model has no
+  /// such shortcut for this step (the checker then calls
+  /// ``canonicalSuccessor(of:taking:into:)`` and ``encode(_:into:)``). Models implement it for
+  /// the steps that change a small part of the state. The default is false.
+  func encodeCanonicalSuccessor(
+    of state: State, encoded: UnsafePointer<UInt64>, taking action: Action,
+    into words: UnsafeMutablePointer<UInt64>
+  ) -> Bool
+
   /// The successor of `state` by `action` written into `next` (whose previous value is
   /// irrelevant); false if the action is not enabled. The default assigns
   /// ``successor(of:taking:)``; models override it to reuse `next`'s storage.
@@ -104,6 +115,10 @@ extension TransitionSystem {
   public func reducedActions(of state: State, into actions: inout [Action]) {
     self.actions(of: state, into: &actions)
   }
+  public func encodeCanonicalSuccessor(
+    of state: State, encoded: UnsafePointer<UInt64>, taking action: Action,
+    into words: UnsafeMutablePointer<UInt64>
+  ) -> Bool { false }
 }
 
 /// A named safety property: a predicate that must hold in every reachable state.

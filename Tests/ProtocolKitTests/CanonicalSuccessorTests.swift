@@ -2,13 +2,17 @@ import ProtocolKit
 import QuorumKit
 import XCTest
 
-/// The checker's fast path under symmetry (`canonicalSuccessor`, which moves only the changed
-/// profile into place) must give exactly `canonicalize(successor)` for every action of every
-/// reachable representative: a difference would merge or split states silently.
+/// The checker's fast paths under symmetry (`canonicalSuccessor`, which moves only the changed
+/// profile into place, and `encodeCanonicalSuccessor`, which does so on the parent's encoding)
+/// must give exactly `canonicalize(successor)` for every action of every reachable
+/// representative: a difference would merge or split states silently.
 final class CanonicalSuccessorTests: XCTestCase {
-  /// Walks the reachable representatives breadth-first (up to `limit`) and compares both paths
-  /// on every action; returns the number of transitions compared.
-  func compareBothPaths(_ model: ReadWriteModel, limit: Int = 4000) -> Int {
+  /// Walks the reachable representatives breadth-first (up to `limit`) and compares the paths
+  /// on every action; returns the number of transitions compared and how many of them the
+  /// encoding shortcut took.
+  func compareBothPaths(_ model: ReadWriteModel, limit: Int = 4000) -> (
+    compared: Int, shortcuts: Int
+  ) {
     var seen: Set<[UInt64]> = []
     var queue: [ReadWriteState] = []
     func words(_ s: ReadWriteState) -> [UInt64] {
@@ -21,7 +25,9 @@ final class CanonicalSuccessorTests: XCTestCase {
       if seen.insert(words(rep)).inserted { queue.append(rep) }
     }
     var compared = 0
+    var shortcuts = 0
     var cursor = 0
+    var shortcut = [UInt64](repeating: 0, count: model.wordsPerState)
     var actions: [ReadWriteAction] = []
     var fast = ReadWriteState(serverCount: model.instance.universe.count)
     while cursor < queue.count, queue.count < limit {
@@ -34,22 +40,39 @@ final class CanonicalSuccessorTests: XCTestCase {
         else { continue }
         XCTAssertTrue(model.canonicalSuccessor(of: s, taking: action, into: &fast))
         XCTAssertEqual(fast, slow, "\(action) from \(s.profiles)")
+        let parent = words(s)
+        let took = shortcut.withUnsafeMutableBufferPointer { out in
+          parent.withUnsafeBufferPointer {
+            model.encodeCanonicalSuccessor(
+              of: s, encoded: $0.baseAddress!, taking: action, into: out.baseAddress!)
+          }
+        }
+        if took {
+          XCTAssertEqual(shortcut, words(slow), "encoded: \(action) from \(s.profiles)")
+          shortcuts += 1
+        }
         compared += 1
         if seen.insert(words(slow)).inserted { queue.append(slow) }
       }
     }
-    return compared
+    return (compared, shortcuts)
   }
 
   func testThresholdInstancesAllRules() throws {
     for rule in [ReadRule.masking, .dissemination, .opaque] {
       let model = try ReadWriteModel(
         .threshold(n: 5, f: 1, q: 3, readRule: rule, writers: 2, readers: 1))
-      XCTAssertGreaterThan(compareBothPaths(model), 1000, "\(rule)")
+      let (compared, shortcuts) = compareBothPaths(model)
+      XCTAssertGreaterThan(compared, 1000, "\(rule)")
+      XCTAssertGreaterThan(shortcuts, compared / 4, "\(rule)")
     }
-    let two = try ReadWriteModel(
-      .threshold(n: 7, f: 2, q: 5, readRule: .opaque, writers: 1, readers: 2))
-    XCTAssertGreaterThan(compareBothPaths(two), 1000)
+    for (n, f, q, writers, readers) in [(7, 2, 5, 1, 2), (9, 1, 8, 3, 1), (4, 1, 3, 1, 1)] {
+      let model = try ReadWriteModel(
+        .threshold(n: n, f: f, q: q, readRule: .opaque, writers: writers, readers: readers))
+      let (compared, shortcuts) = compareBothPaths(model)
+      XCTAssertGreaterThan(compared, 300, "n = \(n)")
+      XCTAssertGreaterThan(shortcuts, compared / 4, "n = \(n)")
+    }
   }
 
   func testClassesThatAreNotTheWholeUniverse() throws {
@@ -65,6 +88,9 @@ final class CanonicalSuccessorTests: XCTestCase {
       try ReadWriteInstance(
         universe: u, failProne: try .partition(universe: u, blocks: blocks),
         quorums: quorums.quorums!, readRule: .masking, writers: 1, readers: 1))
-    XCTAssertGreaterThan(compareBothPaths(model), 1000)
+    let (compared, shortcuts) = compareBothPaths(model)
+    XCTAssertGreaterThan(compared, 1000)
+    // Classes that are not the whole universe: no shortcut.
+    XCTAssertEqual(shortcuts, 0)
   }
 }
