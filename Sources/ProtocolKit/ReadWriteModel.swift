@@ -15,9 +15,12 @@ import QuorumKit
 /// else the *pair code* it answered (`1 + w` for write `w`'s pair, ``ReadWriteModel/fakeCode``
 /// for the fabricated pair). The order of the fields, not their widths, decides how profiles
 /// sort.
+///
+/// Equality and hashing consider the profiles and the client fields only: a decoded state
+/// also caches how many servers each operation has reached (for the checker's hot path).
 public struct ReadWriteState: Hashable, Sendable {
   /// One word per server (see above).
-  public var profiles: [UInt64]
+  public internal(set) var profiles: [UInt64]
   /// Per write `w` (1...7), five bits from `5w`: its phase (0 not begun, 1 updating, 2 ended)
   /// and its timestamp's rank among the chosen timestamps (t0 has rank 0).
   var writeWord: UInt64 = 0
@@ -30,6 +33,27 @@ public struct ReadWriteState: Hashable, Sendable {
   var readBeforeWord: UInt64 = 0
   /// Per ended read, eight bits: the writes concurrent with it.
   var readConcurrentWord: UInt64 = 0
+  /// A cache, valid only while ``countsKnown``: per write `w`, eight bits from `8w`, the servers
+  /// its update has been delivered to; per read `r`, eight bits from `8r`, the servers that
+  /// answered it. ``ReadWriteModel/decode(_:into:)`` fills it; any step clears `countsKnown`.
+  var deliveredCounts: UInt64 = 0
+  var answerCounts: UInt64 = 0
+  var countsKnown = false
+
+  public static func == (a: ReadWriteState, b: ReadWriteState) -> Bool {
+    a.writeWord == b.writeWord && a.writeBeforeWord == b.writeBeforeWord
+      && a.readWord == b.readWord && a.readBeforeWord == b.readBeforeWord
+      && a.readConcurrentWord == b.readConcurrentWord && a.profiles == b.profiles
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(profiles)
+    hasher.combine(writeWord)
+    hasher.combine(writeBeforeWord)
+    hasher.combine(readWord)
+    hasher.combine(readBeforeWord)
+    hasher.combine(readConcurrentWord)
+  }
 
   /// The state with these server profiles and every client not begun.
   public init(profiles: [UInt64]) { self.profiles = profiles }
@@ -353,6 +377,11 @@ public struct ReadWriteModel: TransitionSystem {
   /// The number of servers write `w`'s update has been delivered to (`appliedSet(s, w).count`;
   /// one shift for every profile, so the loop vectorises).
   @inline(__always) func appliedCount(_ s: ReadWriteState, _ w: Int) -> Int {
+    if s.countsKnown { return Int((s.deliveredCounts >> UInt64(8 * w)) & 255) }
+    return countDelivered(s, w)
+  }
+
+  @inline(__always) func countDelivered(_ s: ReadWriteState, _ w: Int) -> Int {
     let shift = UInt64(appliedShift + w)
     return s.profiles.withUnsafeBufferPointer { p in
       var c: UInt64 = 0
@@ -363,6 +392,11 @@ public struct ReadWriteModel: TransitionSystem {
 
   /// The number of servers that answered read `r` (`responders(s, r).count`, vectorised).
   @inline(__always) func responseCount(_ s: ReadWriteState, _ r: Int) -> Int {
+    if s.countsKnown { return Int((s.answerCounts >> UInt64(8 * r)) & 255) }
+    return countAnswers(s, r)
+  }
+
+  @inline(__always) func countAnswers(_ s: ReadWriteState, _ r: Int) -> Int {
     let shift = responseOffset(r)
     let mask = responseMask
     let carry = UInt64(responseBits)
@@ -734,12 +768,25 @@ public struct ReadWriteModel: TransitionSystem {
     s.profiles.withUnsafeMutableBufferPointer { p in
       for i in 0..<p.count { p[i] = input.get(bits) }
     }
+    // The counts of the operations under way, for the steps taken from this state.
+    s.deliveredCounts = 0
+    s.answerCounts = 0
+    if writes > 0 {
+      for w in 1...writes where s.writePhase(w) == 1 {
+        s.deliveredCounts |= UInt64(countDelivered(s, w)) << UInt64(8 * w)
+      }
+    }
+    for r in 0..<reads where s.readPhase(r) == 1 {
+      s.answerCounts |= UInt64(countAnswers(s, r)) << UInt64(8 * r)
+    }
+    s.countsKnown = true
   }
 
   /// Applies `action` (enabled in `s`) to `t`, a copy of `s`.
   @inline(__always) func apply(
     _ action: ReadWriteAction, from s: ReadWriteState, to t: inout ReadWriteState
   ) {
+    t.countsKnown = false
     switch action {
     case .beginWrite(let w, let r):
       for x in 1...writes where t.writePhase(x) != 0 && t.rank(x) >= r {
