@@ -326,10 +326,11 @@ private final class SlotTable {
   }
 
   /// Doubles the table, moving every entry to its home slot in the bigger table.
-  func grow() {
-    // Four times as big while the table is below 2^22 slots (32 MiB), then twice: fewer
-    // rehashes and fewer fresh pages for the system to zero, at a bounded cost in memory.
-    let factorLog2 = size < 1 << 22 ? 2 : 1
+  /// Grows the table four-fold while it is below 2^22 slots (32 MiB) and `fourFold` allows it,
+  /// else two-fold: fewer rehashes and fewer fresh pages for the system to zero, at a bounded
+  /// cost in memory.
+  func grow(fourFold: Bool) {
+    let factorLog2 = fourFold && size < 1 << 22 ? 2 : 1
     let newSize = size << factorLog2
     let newShift = shift - factorLog2
     precondition(newShift >= 32, "the visited set's table is limited to 2^32 slots")
@@ -405,7 +406,10 @@ private struct Search<System: TransitionSystem> {
   mutating func insert(_ w: UnsafePointer<UInt64>, hash h: Int, parent: Int32) -> (
     index: Int, isNew: Bool
   ) {
-    if (count + 1) * 2 > table.size { table.grow() }
+    if (count + 1) * 2 > table.size {
+      // Four-fold only if the memory cap leaves room for it.
+      table.grow(fourFold: memoryBytes + table.size * 8 * 3 <= limits.memoryLimitBytes)
+    }
     let tag = UInt64(bitPattern: Int64(h)) & 0xFFFF_FFFF_0000_0000
     let t = table.slots
     let mask = table.size - 1
