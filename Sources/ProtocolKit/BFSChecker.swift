@@ -303,7 +303,7 @@ private final class GrowableBuffer<Element> {
 
 /// The visited set's open-addressing table: entries `tag << 32 | (index + 1)` (0 is empty),
 /// where the tag is the top 32 bits of the state's 64-bit hash. A state's home slot is the top
-/// `log2(size)` bits of its hash (at most 32), so the table doubles without reading the stored
+/// `log2(size)` bits of its hash (at most 32), so the table grows without reading the stored
 /// states: an entry's new home slot is the top bits of its tag.
 private final class SlotTable {
   private var memory: PageMemory
@@ -325,10 +325,9 @@ private final class SlotTable {
     Int(UInt64(bitPattern: Int64(h)) >> UInt64(shift))
   }
 
-  /// Doubles the table, moving every entry to its home slot in the bigger table.
-  /// Grows the table four-fold while it is below 2^22 slots (32 MiB) and `fourFold` allows it,
-  /// else two-fold: fewer rehashes and fewer fresh pages for the system to zero, at a bounded
-  /// cost in memory.
+  /// Grows the table, moving every entry to its home slot in the bigger one: four-fold while
+  /// it is below 2^22 slots (32 MiB) and `fourFold` allows it, else two-fold (fewer rehashes and
+  /// fewer fresh pages for the system to zero, at a bounded cost in memory).
   func grow(fourFold: Bool) {
     let factorLog2 = fourFold && size < 1 << 22 ? 2 : 1
     let newSize = size << factorLog2

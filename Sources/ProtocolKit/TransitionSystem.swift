@@ -36,7 +36,8 @@ public protocol TransitionSystem {
   var wordsPerState: Int { get }
 
   /// Writes the encoding of `state` to `words[0 ..< wordsPerState]`. Two states are the same
-  /// state iff their encodings are equal.
+  /// state iff their encodings are equal, and ``decode(_:)`` gives the state back: the checker
+  /// expands stored states, and checks the properties of new ones, on their decoded encodings.
   func encode(_ state: State, into words: UnsafeMutablePointer<UInt64>)
 
   /// The state whose encoding is `words[0 ..< wordsPerState]`.
