@@ -359,6 +359,8 @@ private struct Search<System: TransitionSystem> {
   let parents: GrowableBuffer<Int32>
   let table = SlotTable(log2Size: 12)
   var count = 0
+  /// The table is half full and growing it would pass the memory cap.
+  var tableAtCap = false
   var stats = SearchStatistics()
   var cpuStart = 0.0
   let properties: [SafetyProperty<System.State>]
@@ -406,8 +408,15 @@ private struct Search<System: TransitionSystem> {
     index: Int, isNew: Bool
   ) {
     if (count + 1) * 2 > table.size {
-      // Four-fold only if the memory cap leaves room for it.
-      table.grow(fourFold: memoryBytes + table.size * 8 * 3 <= limits.memoryLimitBytes)
+      // Grow (four-fold only if the memory cap leaves room for it) unless even doubling would
+      // pass the cap: then the search stops before its next expansion, and the table takes this
+      // expansion's states beyond half full (up to 7/8, past which it grows all the same).
+      if memoryBytes + table.size * 8 <= limits.memoryLimitBytes || (count + 1) * 8 > table.size * 7
+      {
+        table.grow(fourFold: memoryBytes + table.size * 8 * 3 <= limits.memoryLimitBytes)
+      } else {
+        tableAtCap = true
+      }
     }
     let tag = UInt64(bitPattern: Int64(h)) & 0xFFFF_FFFF_0000_0000
     let t = table.slots
@@ -509,18 +518,20 @@ private struct Search<System: TransitionSystem> {
         stats.depth += 1
         levelEnd = count
       }
+      // The memory cap, before every expansion: the store grows by one expansion's new states
+      // at most past it, and the table does not grow past it (see insert).
+      if tableAtCap || memoryBytes > limits.memoryLimitBytes {
+        finish(start, cursor: cursor)
+        return SearchResult(
+          verdict: .unknown(reason: "memory cap of \(limits.memoryLimitBytes >> 20) MiB reached"),
+          statistics: stats)
+      }
       if cursor & 1023 == 0 {
         let t = now()
         if let deadline, t >= deadline {
           finish(start, cursor: cursor)
           return SearchResult(
             verdict: .unknown(reason: "timeout of \(limits.timeout!) s reached"), statistics: stats)
-        }
-        if memoryBytes > limits.memoryLimitBytes {
-          finish(start, cursor: cursor)
-          return SearchResult(
-            verdict: .unknown(reason: "memory cap of \(limits.memoryLimitBytes >> 20) MiB reached"),
-            statistics: stats)
         }
         if let progress, t - lastProgress >= 1 {
           lastProgress = t

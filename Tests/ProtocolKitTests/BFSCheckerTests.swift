@@ -104,9 +104,15 @@ final class BFSCheckerTests: XCTestCase {
     guard case .unknown(let r2) = timed.verdict else { return XCTFail("expected unknown") }
     XCTAssertTrue(r2.contains("timeout"), r2)
 
-    let memory = try BFSChecker.check(Grid(size: 3000), limits: .init(memoryLimitBytes: 1 << 16))
-    guard case .unknown(let r3) = memory.verdict else { return XCTFail("expected unknown") }
-    XCTAssertTrue(r3.contains("memory"), r3)
+    for cap in [1 << 16, 100_000, 1 << 20] {
+      let memory = try BFSChecker.check(Grid(size: 3000), limits: .init(memoryLimitBytes: cap))
+      guard case .unknown(let r3) = memory.verdict else { return XCTFail("expected unknown") }
+      XCTAssertTrue(r3.contains("memory"), r3)
+      // Past the cap by one expansion's new states at most (two states of 12 bytes here).
+      let used = Double(memory.statistics.states) * memory.statistics.bytesPerState
+      XCTAssertLessThanOrEqual(used, Double(cap + 24), "cap \(cap)")
+      XCTAssertGreaterThan(used, Double(cap) / 4, "cap \(cap)")
+    }
   }
 
   func testTamperedTraceDoesNotReplay() throws {
