@@ -100,3 +100,85 @@ final class CanonicalSuccessorTests: XCTestCase {
     XCTAssertEqual(shortcuts, 0)
   }
 }
+
+/// ``ReadWriteModel`` with its encoding shortcut hidden: the checker then builds every
+/// successor and encodes it (the general path).
+struct WithoutEncodingShortcut: TransitionSystem {
+  let model: ReadWriteModel
+
+  var initialStates: [ReadWriteState] { model.initialStates }
+  func actions(of s: ReadWriteState, into actions: inout [ReadWriteAction]) {
+    model.actions(of: s, into: &actions)
+  }
+  func reducedActions(of s: ReadWriteState, into actions: inout [ReadWriteAction]) {
+    model.reducedActions(of: s, into: &actions)
+  }
+  func successor(of s: ReadWriteState, taking a: ReadWriteAction) -> ReadWriteState? {
+    model.successor(of: s, taking: a)
+  }
+  func canonicalSuccessor(
+    of s: ReadWriteState, taking a: ReadWriteAction, into t: inout ReadWriteState
+  ) -> Bool {
+    model.canonicalSuccessor(of: s, taking: a, into: &t)
+  }
+  var properties: [SafetyProperty<ReadWriteState>] { model.properties }
+  var wordsPerState: Int { model.wordsPerState }
+  func encode(_ s: ReadWriteState, into w: UnsafeMutablePointer<UInt64>) {
+    model.encode(s, into: w)
+  }
+  func decode(_ w: UnsafePointer<UInt64>) -> ReadWriteState { model.decode(w) }
+  func representative(of s: ReadWriteState) -> ReadWriteState { model.representative(of: s) }
+  func orbitSize(of s: ReadWriteState) -> Double { model.orbitSize(of: s) }
+  func describe(_ a: ReadWriteAction, from: ReadWriteState, to: ReadWriteState) -> String {
+    model.describe(a, from: from, to: to)
+  }
+}
+
+final class EncodingShortcutSearchTests: XCTestCase {
+  /// Whole searches with and without the shortcut on small threshold instances (every rule,
+  /// sound and broken quorum sizes, one or two writes and reads): the same verdicts, states,
+  /// transitions, depths and represented states, and the same shortest runs.
+  func testSameSearchWithAndWithoutTheShortcut() throws {
+    var searched = 0
+    var verdicts: [String: Int] = [:]
+    for (n, f) in [(3, 0), (4, 1), (5, 1), (6, 1), (7, 2), (9, 2)] {
+      for q in Set([n - f, (n + 2 * f + 2) / 2, n - 1]) where q >= 1 && q <= n {
+        for rule in [ReadRule.masking, .dissemination, .opaque] {
+          for (writes, reads) in [(1, 1), (2, 1), (1, 2)] {
+            let model = try ReadWriteModel(
+              .threshold(
+                n: n, f: f, q: q, readRule: rule, writers: 1, writesPerWriter: writes,
+                readers: 1, readsPerReader: reads))
+            let limits = SearchLimits(maxStates: 3000)
+            let fast = try model.explore(limits: limits)
+            let general = try BFSChecker.check(
+              WithoutEncodingShortcut(model: model), limits: limits)
+            let label = "n \(n) f \(f) q \(q) \(rule) \(writes)w \(reads)r"
+            XCTAssertEqual(fast.statistics.states, general.statistics.states, label)
+            XCTAssertEqual(fast.statistics.transitions, general.statistics.transitions, label)
+            XCTAssertEqual(fast.statistics.depth, general.statistics.depth, label)
+            XCTAssertEqual(
+              fast.statistics.representedStates, general.statistics.representedStates, label)
+            switch (fast.verdict, general.verdict) {
+            case (.safe, .safe): verdicts["safe", default: 0] += 1
+            case (.unknown, .unknown): verdicts["unknown", default: 0] += 1
+            case (.violated(let a), .violated(let b)):
+              XCTAssertEqual(a.property, b.property, label)
+              XCTAssertEqual(
+                a.trace.describe(in: model),
+                b.trace.describe(in: WithoutEncodingShortcut(model: model)), label)
+              XCTAssertTrue(a.trace.replays(in: model), label)
+              verdicts["violated", default: 0] += 1
+            default: XCTFail("different verdicts: \(label)")
+            }
+            searched += 1
+          }
+        }
+      }
+    }
+    XCTAssertGreaterThan(searched, 80)
+    // Both kinds of finished search occur (and searches the state cap stops).
+    XCTAssertGreaterThan(verdicts["safe", default: 0], 5, "\(verdicts)")
+    XCTAssertGreaterThan(verdicts["violated", default: 0], 5, "\(verdicts)")
+  }
+}
