@@ -258,20 +258,21 @@ struct CosetTable: Sendable {
         childServer.withUnsafeBufferPointer { servers in
           childNode.withUnsafeBufferPointer { nodes in
             for k in 0..<n {
+              // One pass: the children seen so far whose image is the least so far.
               var least = UInt64.max
+              var m = 0
               for a in 0..<count {
                 let v = Int(current[a])
                 for c in Int(starts[v])..<Int(starts[v + 1]) {
                   let x = p[Int(servers[c])]
-                  if x < least { least = x }
-                }
-              }
-              var m = 0
-              for a in 0..<count {
-                let v = Int(current[a])
-                for c in Int(starts[v])..<Int(starts[v + 1]) where p[Int(servers[c])] == least {
-                  next[m] = nodes[c]
-                  m += 1
+                  if x < least {
+                    least = x
+                    m = 0
+                  }
+                  if x == least {
+                    next[m] = nodes[c]
+                    m += 1
+                  }
                 }
               }
               out[k] = least
