@@ -421,12 +421,12 @@ public struct ReadWriteModel: TransitionSystem {
     return instance.quorums.contains(set)
   }
 
-  /// Some quorum contains `set` plus `server`.
-  func canExtend(_ set: ServerSet, with server: Int) -> Bool {
-    if let q = instance.quorumThreshold { return set.count < q }
-    var bigger = set
-    bigger.insert(server)
-    return instance.quorums.contains { bigger.isSubset(of: $0) }
+  /// The servers `i` outside `set` such that some quorum contains `set` plus `i`: the union of
+  /// the quorums containing `set`, less `set` (explicit quorums; one pass over the quorums).
+  func extensions(of set: ServerSet) -> ServerSet {
+    var union: UInt64 = 0
+    for quorum in instance.quorums where set.isSubset(of: quorum) { union |= quorum.bits }
+    return ServerSet(bits: union & ~set.bits)
   }
 
   /// Some quorum strictly contains `set`.
@@ -581,8 +581,8 @@ public struct ReadWriteModel: TransitionSystem {
             continue
           }
           let set = appliedSet(s, w)
-          for i in 0..<n where !set.contains(i) && !skipping.contains(i) && canExtend(set, with: i)
-          {
+          let targets = extensions(of: set)
+          for i in 0..<n where targets.contains(i) && !skipping.contains(i) {
             actions.append(.deliver(write: w, server: i))
           }
           if isQuorum(set) && canGrow(set) { actions.append(.endWrite(write: w)) }
@@ -598,6 +598,7 @@ public struct ReadWriteModel: TransitionSystem {
       case 1:
         let threshold = instance.quorumThreshold
         let set = threshold == nil ? responders(s, r) : ServerSet()
+        let targets = threshold == nil ? extensions(of: set) : ServerSet()
         if let q = threshold, responseCount(s, r) >= q { continue }
         var candidates = allServers & ~skipping.bits
         while candidates != 0 {
@@ -608,7 +609,7 @@ public struct ReadWriteModel: TransitionSystem {
             // As for writes: any server that has not answered, until q have.
             guard response(p, r) == 0 else { continue }
           } else {
-            guard !set.contains(i) && canExtend(set, with: i) else { continue }
+            guard targets.contains(i) else { continue }
           }
           if isFaulty(p) {
             actions.append(.respond(read: r, server: i, code: 1))
