@@ -201,15 +201,11 @@ private struct PageMemory {
   /// `bytes` of zeroed memory (traps only if the system refuses, as `allocate` would).
   init(bytes: Int) {
     let size = max(bytes, 1)
-    #if os(Linux)
-      let p = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-      if let p, p != MAP_FAILED {
-        if size >= 4 << 20 { _ = madvise(p, size, 14) }  // MADV_HUGEPAGE
-        self.base = p
-        self.bytes = size
-        return
-      }
-    #endif
+    if let p = Self.map(size, reserveOnly: false) {
+      self.base = p
+      self.bytes = size
+      return
+    }
     let heap = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
     heap.initializeMemory(as: UInt8.self, repeating: 0, count: size)
     self.base = heap
@@ -219,14 +215,21 @@ private struct PageMemory {
   /// Address space for `bytes` that the system backs with zeroed pages only as they are
   /// written (Linux `MAP_NORESERVE`), or nil where that is not available.
   init?(reservingBytes bytes: Int) {
+    let size = max(bytes, 1)
+    guard let p = Self.map(size, reserveOnly: true) else { return nil }
+    self.base = p
+    self.bytes = size
+  }
+
+  /// Anonymous zeroed pages from `mmap` (with `MAP_NORESERVE` when `reserveOnly`), huge pages
+  /// requested from 4 MiB on; nil where that fails or is not available.
+  private static func map(_ size: Int, reserveOnly: Bool) -> UnsafeMutableRawPointer? {
     #if os(Linux)
-      let size = max(bytes, 1)
-      let p = mmap(
-        nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
-      guard let p, p != MAP_FAILED else { return nil }
-      _ = madvise(p, size, 14)  // MADV_HUGEPAGE
-      self.base = p
-      self.bytes = size
+      let flags = MAP_PRIVATE | MAP_ANONYMOUS | (reserveOnly ? MAP_NORESERVE : 0)
+      guard let p = mmap(nil, size, PROT_READ | PROT_WRITE, flags, -1, 0), p != MAP_FAILED
+      else { return nil }
+      if size >= 4 << 20 { _ = madvise(p, size, 14) }  // MADV_HUGEPAGE
+      return p
     #else
       return nil
     #endif
@@ -255,23 +258,28 @@ private final class GrowableBuffer<Element> {
   private(set) var base: UnsafeMutablePointer<Element>
   private(set) var capacity: Int
   private(set) var used = 0
+  /// The address space was reserved (else the buffer doubles, copying).
+  private let reserved: Bool
 
   init(reserve: Int) {
     let stride = MemoryLayout<Element>.stride
-    if let reserved = PageMemory(reservingBytes: reserve * stride) {
-      memory = reserved
+    if let space = PageMemory(reservingBytes: reserve * stride) {
+      memory = space
       capacity = reserve
+      reserved = true
     } else {
       capacity = 1 << 12
       memory = PageMemory(bytes: capacity * stride)
+      reserved = false
     }
     base = memory.base.bindMemory(to: Element.self, capacity: capacity)
   }
 
   deinit { memory.release() }
 
-  /// Bytes of the elements stored (the pages in use, up to a page).
-  var usedBytes: Int { used * MemoryLayout<Element>.stride }
+  /// Bytes of memory in use: the elements stored (up to a page) in reserved address space,
+  /// else the whole allocation.
+  var usedBytes: Int { (reserved ? used : capacity) * MemoryLayout<Element>.stride }
 
   @inline(__always) subscript(_ i: Int) -> Element { base[i] }
 

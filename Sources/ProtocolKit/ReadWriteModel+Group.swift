@@ -372,17 +372,10 @@ extension ReadWriteModel {
         }
         sortWithinClasses(bp)
         original.update(from: bp, count: n)
-        cosets.inverses.withUnsafeBufferPointer { inverses in
-          let inv = inverses.baseAddress!
-          var base = 0
-          while base < inverses.count {
-            for k in 0..<n { candidate[k] = original[Int(inv[base + k])] }
-            sortWithinClasses(candidate)
-            var k = 0
-            while k < n && candidate[k] == bp[k] { k += 1 }
-            if k < n && candidate[k] < bp[k] { bp.update(from: candidate, count: n) }
-            base += n
-          }
+        forEachCosetImage(of: original, scratch: candidate) { image in
+          var k = 0
+          while k < n && image[k] == bp[k] { k += 1 }
+          if k < n && image[k] < bp[k] { bp.update(from: image, count: n) }
         }
       }
     }
@@ -408,18 +401,30 @@ extension ReadWriteModel {
       }
       sortWithinClasses(start)
       fixing = 1
-      cosets.inverses.withUnsafeBufferPointer { inv in
-        var base = 0
-        while base < inv.count {
-          for k in 0..<n { candidate[k] = start[Int(inv[base + k])] }
-          sortWithinClasses(candidate)
-          var j = 0
-          while j < n && candidate[j] == start[j] { j += 1 }
-          if j == n { fixing += 1 }
-          base += n
-        }
+      forEachCosetImage(of: start, scratch: candidate) { image in
+        var j = 0
+        while j < n && image[j] == start[j] { j += 1 }
+        if j == n { fixing += 1 }
       }
     }
     return Double(cosets.total / fixing)
+  }
+
+  /// Calls `body` with `sort_H(t·s)` for every coset representative t other than the identity,
+  /// `s` being `start` (sorted within the classes); each image is built in `scratch` (n words).
+  @inline(__always) func forEachCosetImage(
+    of start: UnsafePointer<UInt64>, scratch: UnsafeMutablePointer<UInt64>,
+    _ body: (UnsafePointer<UInt64>) -> Void
+  ) {
+    let n = self.n
+    cosets.inverses.withUnsafeBufferPointer { inv in
+      var base = 0
+      while base < inv.count {
+        for k in 0..<n { scratch[k] = start[Int(inv[base + k])] }
+        sortWithinClasses(scratch)
+        body(scratch)
+        base += n
+      }
+    }
   }
 }

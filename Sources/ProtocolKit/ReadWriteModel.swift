@@ -668,7 +668,9 @@ public struct ReadWriteModel: TransitionSystem {
       canonicalize(&t)
       return true
     }
-    t.profiles.withUnsafeMutableBufferPointer { Self.moveToSortedPlace(server, in: $0) }
+    t.profiles.withUnsafeMutableBufferPointer { p in
+      Self.moveToSortedPlace(server, p[server], in: UnsafeBufferPointer(p)) { p[$0] = $1 }
+    }
     return true
   }
 
@@ -715,35 +717,27 @@ public struct ReadWriteModel: TransitionSystem {
         words[word &+ 1] = (words[word &+ 1] & ~(mask &>> high)) | (value &>> high)
       }
     }
-    s.profiles.withUnsafeBufferPointer { p in
-      var j = server
-      while j &+ 1 < p.count && p[j &+ 1] < v {
-        put(j, p[j &+ 1])
-        j &+= 1
-      }
-      while j > 0 && p[j &- 1] > v {
-        put(j, p[j &- 1])
-        j &-= 1
-      }
-      put(j, v)
-    }
+    s.profiles.withUnsafeBufferPointer { Self.moveToSortedPlace(server, v, in: $0, put) }
     return true
   }
 
-  /// Moves the profile at `server` to its place in `p`, sorted but for it.
+  /// Moves the profile at `server`, replaced by `v`, to its place in `p`, sorted but for it:
+  /// `put(k, value)` sets position `k`, for the positions from `server` to that place, in
+  /// that order (each reads `p` ahead of the positions already set, so `put` may write `p`).
   @inline(__always)
-  static func moveToSortedPlace(_ server: Int, in p: UnsafeMutableBufferPointer<UInt64>) {
-    let v = p[server]
+  static func moveToSortedPlace(
+    _ server: Int, _ v: UInt64, in p: UnsafeBufferPointer<UInt64>, _ put: (Int, UInt64) -> Void
+  ) {
     var j = server
     while j &+ 1 < p.count && p[j &+ 1] < v {
-      p[j] = p[j &+ 1]
+      put(j, p[j &+ 1])
       j &+= 1
     }
     while j > 0 && p[j &- 1] > v {
-      p[j] = p[j &- 1]
+      put(j, p[j &- 1])
       j &-= 1
     }
-    p[j] = v
+    put(j, v)
   }
 
   public func decode(_ words: UnsafePointer<UInt64>, into s: inout ReadWriteState) {
